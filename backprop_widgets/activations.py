@@ -1,0 +1,106 @@
+"""Activation functions g(z) and their derivatives g'(z).
+
+Each derivative is written in terms of the activation a = g(z) where the lecture does so
+(the sigmoid's g'(z) = a (1 - a)), which is also what makes backpropagation cheap: the forward
+pass already computed a.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def sigmoid(z: Array) -> Array:
+    """Logistic sigmoid 1 / (1 + e^(-z)), finite and warning-free for any finite z.
+
+    e^(-z) overflows to inf for z < -709; 1 / (1 + inf) is then exactly 0, the right limit,
+    so the overflow is expected and silenced rather than avoided. The result keeps full
+    relative precision for large negative z (unlike 0.5 (1 + tanh(z/2))).
+    """
+    with np.errstate(over="ignore"):
+        return _sigmoid(z)
+
+
+def _sigmoid(z: Array) -> Array:
+    # The MLP calls this inside its own np.errstate(over="ignore"): see sigmoid.
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _sigmoid_prime(z: Array, a: Array) -> Array:
+    return a * (1.0 - a)
+
+
+def _tanh(z: Array) -> Array:
+    return np.tanh(z)
+
+
+def _tanh_prime(z: Array, a: Array) -> Array:
+    return 1.0 - a * a
+
+
+def _relu(z: Array) -> Array:
+    return np.maximum(z, 0.0)
+
+
+def _relu_prime(z: Array, a: Array) -> Array:
+    return (z > 0.0).astype(float)
+
+
+def _linear(z: Array) -> Array:
+    return np.array(z, dtype=float, copy=True)
+
+
+def _linear_prime(z: Array, a: Array) -> Array:
+    return np.ones_like(z, dtype=float)
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function g with its derivative.
+
+    Attributes
+    ----------
+    name : str
+        The name used in the API ("sigmoid", "tanh", "relu", "linear").
+    g : callable
+        ``g(z) -> a``, elementwise.
+    g_prime : callable
+        ``g_prime(z, a) -> g'(z)``, elementwise; ``a`` must be ``g(z)``.
+    latex : str
+        How the lecture writes g(z), for the symbolic panel.
+    """
+
+    name: str
+    g: Callable[[Array], Array]
+    g_prime: Callable[[Array, Array], Array]
+    latex: str
+
+    def __repr__(self) -> str:
+        return f"Activation({self.name!r})"
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_prime, r"\frac{1}{1 + e^{-z}}"),
+    "tanh": Activation("tanh", _tanh, _tanh_prime, r"\tanh z"),
+    "relu": Activation("relu", _relu, _relu_prime, r"\max(0, z)"),
+    "linear": Activation("linear", _linear, _linear_prime, r"z"),
+}
+
+
+def get_activation(name: object, argument: str = "activation") -> Activation:
+    """Look up an activation by name; a clear error names ``argument`` when it is unknown."""
+    if not isinstance(name, str):
+        raise TypeError(
+            f"{argument} must be a string, one of {sorted(ACTIVATIONS)}; got {type(name).__name__}"
+        )
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(
+            f"{argument} must be one of {sorted(ACTIVATIONS)}; got {name!r}"
+        ) from None

@@ -1,0 +1,129 @@
+"""Checks for arguments at the public boundary.
+
+Every public call converts and checks its arguments here before it touches any state, so a bad
+argument raises ``ValueError``/``TypeError`` naming the argument and what was expected, and
+nothing has changed. Inner loops trust what these functions return.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+class DivergenceError(FloatingPointError):
+    """Training produced a non-finite value; the parameters were kept at their last finite
+    values."""
+
+
+def _is_integer(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def integer(value: object, name: str, minimum: int | None = None) -> int:
+    """An ``int`` (NumPy integers allowed, ``bool`` refused) not below ``minimum``."""
+    if not _is_integer(value):
+        raise TypeError(f"{name} must be an integer; got {value!r} ({type(value).__name__})")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
+    return value
+
+
+def real(value: object, name: str, *, positive: bool = False, minimum: float | None = None) -> float:
+    """A finite real number; ``positive`` refuses 0 and below, ``minimum`` sets a bound."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number; got {value}")
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be a number > 0; got {value}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be a number >= {minimum}; got {value}")
+    return value
+
+
+def learning_rate(value: object, name: str = "learning_rate") -> float:
+    """The learning rate η: a finite number > 0."""
+    return real(value, name, positive=True)
+
+
+def sizes(value: object, name: str = "sizes") -> list[int]:
+    """Layer sizes: a sequence of at least two positive integers."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(
+            f"{name} must be a list of layer sizes such as [2, 2, 1]; got {type(value).__name__}"
+        )
+    items = list(value)
+    if len(items) < 2:
+        raise ValueError(
+            f"{name} must list at least 2 layers (input and output), such as [2, 1]; got {items}"
+        )
+    result = []
+    for k, item in enumerate(items):
+        if not _is_integer(item):
+            raise TypeError(f"{name}[{k}] must be an integer number of neurons; got {item!r}")
+        if item < 1:
+            raise ValueError(f"{name}[{k}] must be at least 1 neuron; got {item}")
+        result.append(int(item))
+    return result
+
+
+def _numeric_array(value: object, name: str) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__}") from None
+    return array
+
+
+def _finite(array: np.ndarray, name: str) -> None:
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must contain only finite numbers; it contains NaN or inf")
+
+
+def inputs(X: object, n_inputs: int, name: str = "X") -> tuple[np.ndarray, bool]:
+    """Inputs as a float64 array of shape (N, n_inputs), N >= 1.
+
+    Returns the array and whether one instance of shape (n_inputs,) was given.
+    """
+    array = _numeric_array(X, name)
+    single = array.ndim == 1
+    if single:
+        array = array[None, :]
+    if array.ndim != 2 or array.shape[1] != n_inputs:
+        raise ValueError(
+            f"{name} must have shape (N, {n_inputs}) or ({n_inputs},); got shape "
+            f"{np.shape(X)}"
+        )
+    if array.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one instance; got an empty batch")
+    _finite(array, name)
+    return array, single
+
+
+def targets(Y: object, n_instances: int, n_outputs: int, name: str = "Y") -> np.ndarray:
+    """Targets as a float64 array of shape (N, n_outputs).
+
+    Accepts (N, n_outputs); (N,) when n_outputs is 1; (n_outputs,) for one instance.
+    """
+    array = _numeric_array(Y, name)
+    if array.ndim == 1 and n_outputs == 1 and array.shape[0] == n_instances:
+        array = array[:, None]
+    elif array.ndim == 1 and n_instances == 1 and array.shape[0] == n_outputs:
+        array = array[None, :]
+    if array.shape != (n_instances, n_outputs):
+        raise ValueError(
+            f"{name} must have shape ({n_instances}, {n_outputs}), one row of {n_outputs} "
+            f"target(s) for each of the {n_instances} instance(s); got shape {np.shape(Y)}"
+        )
+    _finite(array, name)
+    return array
+
+
+def boolean(value: object, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
