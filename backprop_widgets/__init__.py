@@ -35,7 +35,7 @@ def derive(*args, **kwargs):
 def __getattr__(name: str):
     # Widgets pull in ipywidgets and anywidget: import them only when asked for.
     if name in {"Playground"}:
-        from . import widgets
+        from . import playground
 
-        return getattr(widgets, name)
+        return getattr(playground, name)
     raise AttributeError(f"module 'backprop_widgets' has no attribute {name!r}")

@@ -1,0 +1,215 @@
+// The network diagram: draws what Python sends, reports clicks and keys back as messages.
+// Python owns the numbers and validates every message; nothing here changes the network.
+
+const SVG = "http://www.w3.org/2000/svg";
+const SUB = "₀₁₂₃₄₅₆₇₈₉";
+const SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+const digits = (n, table) => String(n).replace(/\d/g, (d) => table[d]);
+const fmt = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toFixed(3)) : "—");
+const make = (tag, attrs = {}, parent = null) => {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
+};
+
+// Lecture labels, 1-based: weights[l][i][j] is θ^(l+1)_(i+1)(j+1); a bias is θ^(l+1)_(i+1)0.
+export function thetaLabel(l, i, j) {
+  const col = j === "bias" ? 0 : Number(j) + 1;
+  return `θ${digits(l + 1, SUP)}${digits(i + 1, SUB)}${digits(col, SUB)}`;
+}
+
+const NODE_R = 22;
+const COL_W = 190;
+const ROW_H = 64;
+const TOP = 56;
+
+function layout(sizes, bias) {
+  const rows = Math.max(...sizes.map((n, l) => n + (bias && l < sizes.length - 1 ? 1 : 0)));
+  const width = Math.max(2, sizes.length) * COL_W;
+  const height = TOP + rows * ROW_H + 64;
+  const columns = sizes.map((n, l) => {
+    const x = COL_W / 2 + l * COL_W;
+    const hasBias = bias && l < sizes.length - 1;
+    const count = n + (hasBias ? 1 : 0);
+    const y0 = TOP + ((rows - count) * ROW_H) / 2 + ROW_H / 2;
+    const nodes = Array.from({ length: n }, (_, i) => ({ x, y: y0 + (i + (hasBias ? 1 : 0)) * ROW_H }));
+    return { x, nodes, bias: hasBias ? { x, y: y0 } : null };
+  });
+  return { width, height, columns };
+}
+
+function render({ model, el }) {
+  const root = document.createElement("div");
+  root.className = "bw-network";
+  const svg = make("svg", { class: "bw-network-svg", tabindex: "0", role: "group" });
+  svg.setAttribute("aria-label", "Network diagram: arrow keys move between weights, Enter selects one");
+  root.appendChild(svg);
+  el.appendChild(root);
+
+  let edges = []; // {key, group, line, l, i, j}
+  let nodes = []; // {key, group, circle, text, title, l, i}
+  let focus = -1;
+  let frame = 0;
+
+  function build() {
+    const sizes = model.get("sizes");
+    const bias = model.get("bias");
+    const { width, height, columns } = layout(sizes, bias);
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.replaceChildren();
+    edges = [];
+    nodes = [];
+    const edgeLayer = make("g", { class: "bw-edges" }, svg);
+    const nodeLayer = make("g", { class: "bw-nodes" }, svg);
+    const L = sizes.length;
+    for (let l = 0; l < L - 1; l++) {
+      const from = columns[l];
+      const to = columns[l + 1];
+      to.nodes.forEach((target, i) => {
+        const sources = from.nodes.map((p, j) => [p, j]);
+        if (from.bias) sources.unshift([from.bias, "bias"]);
+        for (const [source, j] of sources) {
+          const key = `${l},${i},${j}`;
+          const group = make("g", { class: "bw-edge", "data-weight": key }, edgeLayer);
+          const d = `M ${source.x + NODE_R} ${source.y} L ${target.x - NODE_R} ${target.y}`;
+          const line = make("path", { d, class: "bw-edge-line" }, group);
+          make("path", { d, class: "bw-edge-hit" }, group);
+          const title = make("title", {}, group);
+          edges.push({ key, group, line, title, l, i, j });
+        }
+      });
+    }
+    columns.forEach((column, l) => {
+      const role = l === 0 ? "input" : l === L - 1 ? "output" : "hidden";
+      const label = make("text", { x: column.x, y: 22, class: "bw-layer-label" }, nodeLayer);
+      label.textContent = `Layer ${l + 1} (${role})`;
+      if (column.bias) {
+        const g = make("g", { class: "bw-node bw-bias-node", "data-node": `${l},bias` }, nodeLayer);
+        make("circle", { cx: column.x, cy: column.bias.y, r: NODE_R * 0.8 }, g);
+        const t = make("text", { x: column.x, y: column.bias.y + 5 }, g);
+        t.textContent = "+1";
+        make("title", {}, g).textContent = `bias unit a${digits(l + 1, SUP)}${SUB[0]} = 1`;
+      }
+      column.nodes.forEach((p, i) => {
+        const g = make("g", { class: `bw-node bw-${role}-node`, "data-node": `${l},${i}` }, nodeLayer);
+        const circle = make("circle", { cx: p.x, cy: p.y, r: NODE_R }, g);
+        const text = make("text", { x: p.x, y: p.y + 5 }, g);
+        const title = make("title", {}, g);
+        nodes.push({ key: `${l},${i}`, group: g, circle, text, title, l, i });
+      });
+      if (role === "hidden" && model.get("editable")) {
+        const y = column.nodes[column.nodes.length - 1].y + NODE_R + 26;
+        for (const [dx, delta, symbol] of [[-18, -1, "−"], [18, 1, "+"]]) {
+          const b = make("g", { class: "bw-resize", role: "button", tabindex: "0", "data-layer": l, "data-delta": delta }, nodeLayer);
+          make("rect", { x: column.x + dx - 13, y: y - 13, width: 26, height: 26, rx: 6 }, b);
+          make("text", { x: column.x + dx, y: y + 6 }, b).textContent = symbol;
+          make("title", {}, b).textContent = `${delta > 0 ? "Add a neuron to" : "Remove a neuron from"} layer ${l + 1}`;
+        }
+      }
+    });
+    focus = Math.min(focus, edges.length - 1);
+  }
+
+  function update() {
+    frame = 0;
+    const weights = model.get("weights");
+    const biases = model.get("biases");
+    const gw = model.get("grad_weights");
+    const gb = model.get("grad_biases");
+    const a = model.get("a");
+    const z = model.get("z");
+    const selected = model.get("selected");
+    const instance = model.get("instance_label");
+    let biggest = 1e-12;
+    for (const e of edges) {
+      const v = e.j === "bias" ? biases[e.l]?.[e.i] : weights[e.l]?.[e.i]?.[e.j];
+      if (Number.isFinite(v)) biggest = Math.max(biggest, Math.abs(v));
+    }
+    edges.forEach((e, index) => {
+      const v = e.j === "bias" ? biases[e.l]?.[e.i] : weights[e.l]?.[e.i]?.[e.j];
+      const g = e.j === "bias" ? gb[e.l]?.[e.i] : gw[e.l]?.[e.i]?.[e.j];
+      e.line.style.strokeWidth = `${1 + 9 * Math.min(1, Math.abs(v ?? 0) / biggest)}`;
+      e.group.classList.toggle("bw-positive", v >= 0);
+      e.group.classList.toggle("bw-negative", v < 0);
+      e.group.classList.toggle("bw-selected", e.key === selected);
+      e.group.classList.toggle("bw-focused", index === focus);
+      e.title.textContent = `${thetaLabel(e.l, e.i, e.j)} = ${fmt(v)}\n∂E/∂${thetaLabel(e.l, e.i, e.j)} = ${fmt(g)}${instance ? ` (${instance})` : ""}`;
+    });
+    for (const n of nodes) {
+      const value = a[n.l]?.[n.i];
+      n.text.textContent = Number.isFinite(value) ? value.toFixed(2) : "";
+      const name = `${digits(n.l + 1, SUP)}${digits(n.i + 1, SUB)}`;
+      const zText = n.l > 0 ? `\nz${name} = ${fmt(z[n.l]?.[n.i])}` : "";
+      n.title.textContent = `a${name} = ${fmt(value)}${zText}`;
+    }
+    root.dataset.epoch = String(model.get("epoch"));
+    root.dataset.loss = String(model.get("loss"));
+  }
+
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(update);
+  };
+  const rebuild = () => {
+    build();
+    update();
+  };
+
+  const select = (key) => model.send({ type: "select", weight: key });
+  svg.addEventListener("click", (event) => {
+    const resize = event.target.closest(".bw-resize");
+    if (resize) {
+      model.send({ type: "resize", layer: Number(resize.dataset.layer), delta: Number(resize.dataset.delta) });
+      return;
+    }
+    const edge = event.target.closest("[data-weight]");
+    if (edge) {
+      focus = edges.findIndex((e) => e.key === edge.dataset.weight);
+      select(edge.dataset.weight);
+    }
+  });
+  svg.addEventListener("keydown", (event) => {
+    const resize = event.target.closest?.(".bw-resize");
+    if (resize && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      model.send({ type: "resize", layer: Number(resize.dataset.layer), delta: Number(resize.dataset.delta) });
+      return;
+    }
+    if (!edges.length) return;
+    const current = edges[Math.max(focus, 0)];
+    let next = focus;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      const same = edges.map((e, k) => [e, k]).filter(([e]) => e.l === current.l).map(([, k]) => k);
+      const at = same.indexOf(Math.max(focus, same[0]));
+      next = same[(at + step + same.length) % same.length];
+    } else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+      const layers = Math.max(...edges.map((e) => e.l)) + 1;
+      const l = (current.l + (event.key === "ArrowRight" ? 1 : -1) + layers) % layers;
+      next = edges.findIndex((e) => e.l === l);
+    } else if ((event.key === "Enter" || event.key === " ") && focus >= 0) {
+      event.preventDefault();
+      select(edges[focus].key);
+      return;
+    } else {
+      return;
+    }
+    event.preventDefault();
+    focus = next;
+    schedule();
+  });
+
+  model.on("change:sizes", rebuild);
+  model.on("change:bias", rebuild);
+  model.on("change:editable", rebuild);
+  for (const name of ["weights", "biases", "grad_weights", "grad_biases", "a", "z", "selected", "epoch", "loss", "instance_label"]) {
+    model.on(`change:${name}`, schedule);
+  }
+  rebuild();
+  return () => {
+    if (frame) cancelAnimationFrame(frame);
+  };
+}
+
+export default { render };

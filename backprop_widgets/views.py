@@ -1,0 +1,57 @@
+"""The browser-drawn views: thin anywidget classes whose traitlets are the synced state.
+
+Python sets the numbers; the ES modules in ``static/`` draw them and report gestures back as
+messages (``{"type": "select", "weight": "l,i,j"}``, ``{"type": "resize", ...}``), which the
+playground validates before anything changes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+STATIC = Path(__file__).parent / "static"
+
+
+class NetworkView(anywidget.AnyWidget):
+    """The network diagram (SVG): nodes with their activation, edges coloured by sign.
+
+    Traits are layer-aligned like ``MLP.trace``: ``a[l]`` for layer l, ``z[l]`` with ``z[0]``
+    empty; ``weights``/``biases``/``grad_weights``/``grad_biases`` like ``MLP.weights``.
+    """
+
+    _esm = STATIC / "network.js"
+    _css = STATIC / "widgets.css"
+
+    sizes = traitlets.List(traitlets.Int(), [2, 2, 1]).tag(sync=True)
+    bias = traitlets.Bool(True).tag(sync=True)
+    activations = traitlets.List(traitlets.Unicode(), []).tag(sync=True)
+    weights = traitlets.List([]).tag(sync=True)
+    biases = traitlets.List([]).tag(sync=True)
+    grad_weights = traitlets.List([]).tag(sync=True)
+    grad_biases = traitlets.List([]).tag(sync=True)
+    a = traitlets.List([]).tag(sync=True)
+    z = traitlets.List([]).tag(sync=True)
+    instance_label = traitlets.Unicode("").tag(sync=True)
+    selected = traitlets.Unicode("").tag(sync=True)
+    epoch = traitlets.Int(0).tag(sync=True)
+    loss = traitlets.Float(0.0).tag(sync=True)
+    editable = traitlets.Bool(True).tag(sync=True)
+    max_neurons = traitlets.Int(8).tag(sync=True)
+
+
+class LossView(anywidget.AnyWidget):
+    """The live loss curve (SVG): training and test loss against epochs.
+
+    ``train`` and ``test`` are lists of ``[epoch, loss]`` pairs, kept short by
+    ``history.LossHistory``; ``log_scale`` is two-way (a checkbox in the view).
+    """
+
+    _esm = STATIC / "loss.js"
+    _css = STATIC / "widgets.css"
+
+    train = traitlets.List([]).tag(sync=True)
+    test = traitlets.List([]).tag(sync=True)
+    log_scale = traitlets.Bool(False).tag(sync=True)
