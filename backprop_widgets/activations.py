@@ -7,8 +7,8 @@ pass already computed a.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -101,6 +101,4 @@ def get_activation(name: object, argument: str = "activation") -> Activation:
     try:
         return ACTIVATIONS[name]
     except KeyError:
-        raise ValueError(
-            f"{argument} must be one of {sorted(ACTIVATIONS)}; got {name!r}"
-        ) from None
+        raise ValueError(f"{argument} must be one of {sorted(ACTIVATIONS)}; got {name!r}") from None

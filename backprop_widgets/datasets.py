@@ -2,13 +2,14 @@
 
 Every function returns ``(X, Y)`` as float64 arrays, X of shape (N, n_inputs) and Y of shape
 (N, n_outputs), ready for ``MLP.fit``. Classification targets are 0 or 1 (a sigmoid output's
-range); the sine regression is scaled into (0, 1) for the same reason.
+range); the sine regression's curve lies in [0.1, 0.9] for the same reason (its noise may
+carry a few targets slightly beyond).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from os import PathLike
-from typing import Callable, Union
 
 import numpy as np
 
@@ -119,9 +120,12 @@ def load(name: str, n: int | None = None, noise: float | None = None, seed: int 
     ones and must be left out for the four truth tables."""
     if not isinstance(name, str) or name not in NAMES:
         raise ValueError(f"name must be one of {list(NAMES)}; got {name!r}")
+    seed = check.integer(seed, "seed", minimum=0)
     if name in GATES:
         if n is not None or noise is not None:
-            raise ValueError(f"n and noise do not apply to the truth table {name!r}; leave them out")
+            raise ValueError(
+                f"n and noise do not apply to the truth table {name!r}; leave them out"
+            )
         return GATES[name]()
     kwargs = {"seed": seed}
     if n is not None:
@@ -158,23 +162,35 @@ def from_arrays(X, Y) -> Data:
     X_array = np.asarray(X, dtype=float) if _numeric(X) else None
     if X_array is None or X_array.ndim != 2:
         raise ValueError(f"X must be a 2-D array of numbers, shape (N, n_inputs); got {_shape(X)}")
+    if X_array.shape[1] == 0:
+        raise ValueError("X must have at least one input column; got shape (N, 0)")
     X_array, _ = check.inputs(X_array, X_array.shape[1], "X")
     Y_array = np.asarray(Y, dtype=float) if _numeric(Y) else None
     if Y_array is None or Y_array.ndim not in (1, 2):
-        raise ValueError(f"Y must be an array of numbers of shape (N, n_outputs) or (N,); got {_shape(Y)}")
+        raise ValueError(
+            f"Y must be an array of numbers of shape (N, n_outputs) or (N,); got {_shape(Y)}"
+        )
     n_outputs = 1 if Y_array.ndim == 1 else Y_array.shape[1]
+    if n_outputs == 0:
+        raise ValueError("Y must have at least one target column; got shape (N, 0)")
     Y_array = check.targets(Y_array, X_array.shape[0], n_outputs, "Y")
     return X_array, Y_array
 
 
-def from_csv(path: Union[str, PathLike], n_outputs: int = 1, delimiter: str = ",") -> Data:
+def from_csv(path: str | PathLike, n_outputs: int = 1, delimiter: str = ",") -> Data:
     """Read a CSV file of numbers: inputs first, the last ``n_outputs`` columns are targets.
 
     A first line that is not all numbers is taken as a header and skipped.
     """
     n_outputs = check.integer(n_outputs, "n_outputs", minimum=1)
-    with open(path, encoding="utf-8") as f:
-        lines = [line for line in f.read().splitlines() if line.strip()]
+    check.path(path)
+    if not isinstance(delimiter, str) or not delimiter:
+        raise TypeError(f"delimiter must be a non-empty string such as ','; got {delimiter!r}")
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = [line for line in f.read().splitlines() if line.strip()]
+    except UnicodeDecodeError:
+        raise ValueError(f"path {str(path)!r} is not UTF-8 text") from None
     if lines and not _all_numbers(lines[0], delimiter):
         lines = lines[1:]
     if not lines:
@@ -185,10 +201,14 @@ def from_csv(path: Union[str, PathLike], n_outputs: int = 1, delimiter: str = ",
         try:
             rows.append([float(cell) for cell in cells])
         except ValueError:
-            raise ValueError(f"path {str(path)!r}: data row {number} is not all numbers: {line!r}") from None
+            raise ValueError(
+                f"path {str(path)!r}: data row {number} is not all numbers: {line!r}"
+            ) from None
     widths = {len(row) for row in rows}
     if len(widths) != 1:
-        raise ValueError(f"path {str(path)!r}: rows have different numbers of columns {sorted(widths)}")
+        raise ValueError(
+            f"path {str(path)!r}: rows have different numbers of columns {sorted(widths)}"
+        )
     width = widths.pop()
     if width <= n_outputs:
         raise ValueError(

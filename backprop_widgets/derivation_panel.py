@@ -15,8 +15,9 @@ INVITATION = (
 )
 
 
-def finite_difference(net: MLP, parameter: tuple, x: np.ndarray, y: np.ndarray,
-                      h: float = 1e-6) -> float:
+def finite_difference(
+    net: MLP, parameter: tuple, x: np.ndarray, y: np.ndarray, h: float = 1e-6
+) -> float:
     """Central difference (E(θ + h) − E(θ − h)) / 2h of one instance's error E."""
     probe = net.copy()
     theta = probe.get_parameter(*parameter)
@@ -31,8 +32,9 @@ def _number(value: float) -> str:
     return f"{value:.10g}"
 
 
-def derivation_html(net: MLP, selected, x: np.ndarray, y: np.ndarray, n: int,
-                    learning_rate: float) -> str:
+def derivation_html(
+    net: MLP, selected, x: np.ndarray, y: np.ndarray, n: int, learning_rate: float
+) -> str:
     """HTML with display math for ``HTMLMath``: the derivation of ∂E/∂θ for ``selected`` on
     instance ``n`` = (x, y), and symbolic = backprop = finite difference."""
     if selected is None:
@@ -49,8 +51,9 @@ def derivation_html(net: MLP, selected, x: np.ndarray, y: np.ndarray, n: int,
     )
     mark = "✓ all three agree" if agree else "✗ they disagree"
     key = ",".join(map(str, selected))
-    instance = html.escape(f"instance n = {n}: x = {np.round(x, 4).tolist()}, "
-                           f"y = {np.round(y, 4).tolist()}")
+    instance = html.escape(
+        f"instance n = {n}: x = {np.round(x, 4).tolist()}, y = {np.round(y, 4).tolist()}"
+    )
     return (
         f'<div class="bw-derivation-body" data-weight="{key}">'
         f"<div>{instance}</div>"

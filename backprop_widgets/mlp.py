@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from os import PathLike
-from typing import Union
 
 import numpy as np
 
@@ -145,7 +144,9 @@ class MLP:
         out = ""
         if self._output is not self._hidden:
             out = f", output_activation={self.output_activation!r}"
-        n = sum(w.size for w in self.weights) + (sum(b.size for b in self.biases) if self.bias else 0)
+        n = sum(w.size for w in self.weights) + (
+            sum(b.size for b in self.biases) if self.bias else 0
+        )
         return (
             f"MLP({self.sizes}, activation={self.activation!r}{out}, bias={self.bias}, "
             f"seed={self.seed})  # {n} parameters"
@@ -191,6 +192,13 @@ class MLP:
         X, _ = check.inputs(X, self.sizes[0], "X")
         Y = check.targets(Y, X.shape[0], self.sizes[-1], "Y")
         return X, Y
+
+    def _check_trainable(self) -> None:
+        if not self._parameters_finite():
+            raise ValueError(
+                "the network's weights or biases contain NaN or inf (set by hand?); "
+                "give them finite values before training"
+            )
 
     # -- public computations -----------------------------------------------------------
 
@@ -239,11 +247,12 @@ class MLP:
         learning_rate : float, optional
             η for Δθ = η δ a; without it ``dtheta`` and ``dbias`` are None.
         """
-        x = np.asarray(x, dtype=float) if not isinstance(x, np.ndarray) else x
         X, single = check.inputs(x, self.sizes[0], "x")
         if not single:
-            raise ValueError(f"x must be one instance of shape ({self.sizes[0]},); got {x.shape}")
-        Y = check.targets(np.atleast_1d(np.asarray(y, dtype=float)), 1, self.sizes[-1], "y")
+            raise ValueError(
+                f"x must be one instance of shape ({self.sizes[0]},); got shape {np.shape(x)}"
+            )
+        Y = check.targets(np.atleast_1d(check.numeric_array(y, "y")), 1, self.sizes[-1], "y")
         if learning_rate is not None:
             learning_rate = check.learning_rate(learning_rate)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -254,7 +263,9 @@ class MLP:
         delta = [None] + [v[0] for v in delta[1:]]
         dtheta = dbias = None
         if learning_rate is not None:
-            dtheta = [learning_rate * np.outer(delta[l + 1], a[l]) for l in range(len(self.weights))]
+            dtheta = [
+                learning_rate * np.outer(delta[l + 1], a[l]) for l in range(len(self.weights))
+            ]
             dbias = [
                 learning_rate * delta[l + 1] if self.bias else np.zeros(self.sizes[l + 1])
                 for l in range(len(self.weights))
@@ -272,6 +283,7 @@ class MLP:
         """
         X, Y = self._check_batch(X, Y)
         learning_rate = check.learning_rate(learning_rate)
+        self._check_trainable()
         dW, db, E = self._gradients(X, Y)
         with np.errstate(over="ignore", invalid="ignore"):
             new_W = [W - learning_rate * g for W, g in zip(self.weights, dW)]
@@ -338,6 +350,7 @@ class MLP:
             shuffle_seed = check.integer(shuffle_seed, "shuffle_seed", minimum=0)
         if target_loss is not None:
             target_loss = check.real(target_loss, "target_loss", minimum=0.0)
+        self._check_trainable()
 
         rng = np.random.default_rng(shuffle_seed)
         history: list[float] = []
@@ -509,6 +522,8 @@ class MLP:
             raise TypeError(f"data must be a dict made by MLP.to_dict(); got {type(data).__name__}")
         if data.get("format") != FORMAT:
             raise ValueError(f'data["format"] must be {FORMAT!r}; got {data.get("format")!r}')
+        if data.get("version") != 1:
+            raise ValueError(f'data["version"] must be 1; got {data.get("version")!r}')
         missing = {"sizes", "activation", "output_activation", "bias", "seed", "weights", "biases"}
         missing -= set(data)
         if missing:
@@ -535,26 +550,34 @@ class MLP:
                     )
                 if not np.all(np.isfinite(values)):
                     raise ValueError(f'data["{name}"][{l}] must contain only finite numbers')
+                if name == "biases" and not net.bias and values.any():
+                    raise ValueError(f'data["biases"][{l}] must be all zeros when bias is False')
                 target[...] = values
         return net
 
-    def save(self, path: Union[str, PathLike]) -> None:
+    def save(self, path: str | PathLike) -> None:
         """Write the network as JSON to ``path``."""
+        check.path(path)
         with open(path, "w", encoding="utf-8") as f:
             json.dump(self.to_dict(), f, indent=1)
 
     @classmethod
-    def load(cls, path: Union[str, PathLike]) -> MLP:
+    def load(cls, path: str | PathLike) -> MLP:
         """Read a network saved with ``save``; a malformed file raises ``ValueError``."""
-        with open(path, encoding="utf-8") as f:
-            try:
+        check.path(path)
+        try:
+            with open(path, encoding="utf-8") as f:
                 data = json.load(f)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"path {str(path)!r} is not valid JSON: {error}") from None
+        except UnicodeDecodeError:
+            raise ValueError(f"path {str(path)!r} is not UTF-8 text") from None
+        except json.JSONDecodeError as error:
+            raise ValueError(f"path {str(path)!r} is not valid JSON: {error}") from None
         return cls.from_dict(data)
 
 
 def _key(key) -> tuple:
     if not isinstance(key, tuple) or len(key) != 3:
-        raise TypeError(f'a parameter is addressed as net[l, i, j] or net[l, i, "bias"]; got {key!r}')
+        raise TypeError(
+            f'a parameter is addressed as net[l, i, j] or net[l, i, "bias"]; got {key!r}'
+        )
     return key

@@ -59,6 +59,8 @@ class Perceptron:
     def fit(self, X, y, learning_rate: float = 1.0, epochs: int = 100) -> PerceptronHistory:
         """Apply the perceptron rule instance by instance; stop after an epoch with no mistakes.
 
+        Raises ``DivergenceError`` (θ kept at its last finite value) if θ overflows.
+
         Parameters
         ----------
         X : array, shape (N, n_inputs)
@@ -77,7 +79,14 @@ class Perceptron:
                 y_hat = float(self.theta[0] + x_n @ self.theta[1:] >= 0)
                 if y_hat != y_n:
                     mistakes += 1
-                    self.theta += learning_rate * (y_n - y_hat) * np.r_[1.0, x_n]
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        theta = self.theta + learning_rate * (y_n - y_hat) * np.r_[1.0, x_n]
+                    if not np.all(np.isfinite(theta)):
+                        raise check.DivergenceError(
+                            f"training diverged: with learning_rate={learning_rate} θ would "
+                            "become non-finite; it was kept at its last finite value"
+                        )
+                    self.theta = theta
             history.errors.append(mistakes)
             if mistakes == 0:
                 history.converged = True

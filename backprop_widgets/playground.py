@@ -25,7 +25,7 @@ from .views import LossView, NetworkView
 
 MAX_LAYERS = 6
 MAX_NEURONS = 8
-FRAME = 1 / 30  # seconds of training between two view updates while playing
+FRAME = 1 / 40  # seconds of training per view update; with the update itself ~28 a second
 MODES = {"online": 1, "mini-batch": None, "full batch": None}
 ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "linear"]
 
@@ -61,7 +61,9 @@ def parse_hidden(text: str) -> list[int]:
     for part in text.replace(";", ",").split(","):
         part = part.strip()
         if not part.lstrip("-").isdigit():
-            raise ValueError(f"hidden layers must be whole numbers separated by commas; got {text!r}")
+            raise ValueError(
+                f"hidden layers must be whole numbers separated by commas; got {text!r}"
+            )
         sizes.append(int(part))
     return sizes
 
@@ -78,7 +80,9 @@ def check_hidden(hidden, name: str = "hidden") -> list[int]:
     for k, size in enumerate(hidden):
         size = check.integer(size, f"{name}[{k}]")
         if not 1 <= size <= MAX_NEURONS:
-            raise ValueError(f"hidden layer {k + 2} must have 1 … {MAX_NEURONS} neurons; got {size}")
+            raise ValueError(
+                f"hidden layer {k + 2} must have 1 … {MAX_NEURONS} neurons; got {size}"
+            )
     return hidden
 
 
@@ -142,11 +146,14 @@ class Playground(w.VBox):
         self._derive_handle: asyncio.TimerHandle | None = None
         self._last_derivation = 0.0
         self._updating = False
+        self.play_stats = dict.fromkeys(
+            ("frames", "updates", "seconds", "training_seconds", "refresh_seconds"), 0
+        )
         self.train_history = LossHistory()
         self.test_history = LossHistory()
 
-        self.network = NetworkView(max_neurons=MAX_NEURONS)
-        self.loss_view = LossView()
+        self.network = NetworkView(max_neurons=MAX_NEURONS, layout=w.Layout(width="100%"))
+        self.loss_view = LossView(layout=w.Layout(width="100%"))
         self.network.on_msg(self._on_view_message)
         self.status = w.HTML(layout=w.Layout(margin="0 0 0 12px"))
         self.status.add_class("bw-status")
@@ -154,7 +161,9 @@ class Playground(w.VBox):
         self.message.add_class("bw-message")
 
         button = dict(layout=w.Layout(width="auto"))
-        self.play_button = w.Button(description="Play", icon="play", button_style="success", **button)
+        self.play_button = w.Button(
+            description="Play", icon="play", button_style="success", **button
+        )
         self.play_button.add_class("bw-play")
         self.step_button = w.Button(description="Step", icon="step-forward", **button)
         self.step_button.add_class("bw-step")
@@ -163,13 +172,27 @@ class Playground(w.VBox):
         self.reset_button = w.Button(description="Reset", icon="undo", **button)
         self.reset_button.add_class("bw-reset")
         self.lr_slider = w.FloatLogSlider(
-            value=learning_rate, base=10, min=-3, max=1, step=0.05, description="η",
-            readout_format=".3g", continuous_update=True, layout=w.Layout(width="340px"),
+            value=learning_rate,
+            base=10,
+            min=-3,
+            max=1,
+            step=None,
+            description="η",
+            readout_format=".3g",
+            continuous_update=True,
+            layout=w.Layout(width="340px"),
         )
         self.lr_slider.add_class("bw-lr")
         self.weight_slider = w.FloatSlider(
-            value=0.0, min=-4.0, max=4.0, step=0.001, description="θ", readout_format=".4f",
-            disabled=True, continuous_update=True, layout=w.Layout(width="460px"),
+            value=0.0,
+            min=-4.0,
+            max=4.0,
+            step=0.001,
+            description="θ",
+            readout_format=".4f",
+            disabled=True,
+            continuous_update=True,
+            layout=w.Layout(width="460px"),
             style={"description_width": "60px"},
         )
         self.weight_slider.add_class("bw-weight")
@@ -177,42 +200,84 @@ class Playground(w.VBox):
         self.derivation.add_class("bw-derivation")
 
         narrow = {"description_width": "110px"}
-        self.dataset_select = w.Dropdown(options=list(datasets.NAMES), value=dataset,
-                                         description="dataset", style=narrow)
+        self.dataset_select = w.Dropdown(
+            options=list(datasets.NAMES), value=dataset, description="dataset", style=narrow
+        )
         self.dataset_select.add_class("bw-dataset")
-        self.noise_slider = w.FloatSlider(value=noise, min=0.0, max=0.5, step=0.01,
-                                          description="noise", style=narrow,
-                                          continuous_update=False)
-        self.test_slider = w.FloatSlider(value=test_fraction, min=0.0, max=0.5, step=0.05,
-                                         description="test fraction", style=narrow,
-                                         continuous_update=False)
-        self.mode_select = w.ToggleButtons(options=list(MODES), value=mode,
-                                           style={"button_width": "96px"})
+        self.noise_slider = w.FloatSlider(
+            value=noise,
+            min=0.0,
+            max=0.5,
+            step=0.01,
+            description="noise",
+            style=narrow,
+            continuous_update=False,
+        )
+        self.test_slider = w.FloatSlider(
+            value=test_fraction,
+            min=0.0,
+            max=0.5,
+            step=0.05,
+            description="test fraction",
+            style=narrow,
+            continuous_update=False,
+        )
+        self.mode_select = w.ToggleButtons(
+            options=list(MODES), value=mode, style={"button_width": "96px"}
+        )
         self.mode_select.add_class("bw-mode")
-        self.batch_slider = w.IntSlider(value=batch_size, min=2, max=64, description="batch size",
-                                        style=narrow, continuous_update=False)
-        self.hidden_text = w.Text(value=", ".join(map(str, hidden)), description="hidden layers",
-                                  placeholder="e.g. 4, 3", continuous_update=False, style=narrow)
+        self.batch_slider = w.IntSlider(
+            value=batch_size,
+            min=2,
+            max=64,
+            description="batch size",
+            style=narrow,
+            continuous_update=False,
+        )
+        self.hidden_text = w.Text(
+            value=", ".join(map(str, hidden)),
+            description="hidden layers",
+            placeholder="e.g. 4, 3",
+            continuous_update=False,
+            style=narrow,
+        )
         self.hidden_text.add_class("bw-architecture")
         self.add_layer_button = w.Button(description="+ layer", layout=w.Layout(width="auto"))
         self.remove_layer_button = w.Button(description="− layer", layout=w.Layout(width="auto"))
-        self.activation_select = w.Dropdown(options=ACTIVATION_NAMES, value=activation,
-                                            description="hidden g", style=narrow)
-        self.output_select = w.Dropdown(
-            options=ACTIVATION_NAMES, value=output_activation or activation,
-            description="output g", style=narrow,
+        self.activation_select = w.Dropdown(
+            options=ACTIVATION_NAMES, value=activation, description="hidden g", style=narrow
         )
-        self.seed_text = w.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="seed",
-                                          style=narrow, layout=w.Layout(width="220px"))
-        self.instance_slider = w.IntSlider(value=0, min=0, max=3, description="instance n",
-                                           style=narrow)
+        self.output_select = w.Dropdown(
+            options=ACTIVATION_NAMES,
+            value=output_activation or activation,
+            description="output g",
+            style=narrow,
+        )
+        self.seed_text = w.BoundedIntText(
+            value=seed,
+            min=0,
+            max=2**31 - 1,
+            description="seed",
+            style=narrow,
+            layout=w.Layout(width="220px"),
+        )
+        self.instance_slider = w.IntSlider(
+            value=0, min=0, max=3, description="instance n", style=narrow
+        )
         self.instance_slider.add_class("bw-instance")
         self._sample_n = check.integer(n, "n", minimum=2)
 
         super().__init__(children=self._layout())
         self.add_class("bw-playground")
         self.learning_rate = learning_rate
-        traitlets.link((self, "learning_rate"), (self.lr_slider, "value"))
+        # The log slider sends 10**log10(η) back, which can differ in the last digit; keep the
+        # η a person typed or chose (0.5, not 0.49999999999999994).
+        traitlets.dlink((self, "learning_rate"), (self.lr_slider, "value"))
+        traitlets.dlink(
+            (self.lr_slider, "value"),
+            (self, "learning_rate"),
+            transform=lambda value: float(f"{value:.12g}"),
+        )
 
         self._load_data()
         self._new_network()
@@ -222,26 +287,45 @@ class Playground(w.VBox):
 
     def _layout(self) -> list:
         controls = w.HBox(
-            [self.play_button, self.step_button, self.epoch_button, self.reset_button,
-             self.lr_slider, self.status],
+            [
+                self.play_button,
+                self.step_button,
+                self.epoch_button,
+                self.reset_button,
+                self.lr_slider,
+                self.status,
+            ],
             layout=w.Layout(align_items="center", flex_flow="row wrap"),
         )
         views = w.HBox(
-            [w.Box([self.network], layout=w.Layout(flex="3 1 0", min_width="320px")),
-             w.Box([self.loss_view], layout=w.Layout(flex="2 1 0", min_width="260px"))],
+            [
+                w.Box([self.network], layout=w.Layout(flex="3 1 0", min_width="320px")),
+                w.Box([self.loss_view], layout=w.Layout(flex="2 1 0", min_width="260px")),
+            ],
             layout=w.Layout(width="100%", align_items="flex-start", flex_flow="row wrap"),
         )
-        weight_row = w.HBox([self.weight_slider, self.instance_slider],
-                            layout=w.Layout(flex_flow="row wrap"))
-        settings = w.VBox([
-            w.HBox([self.dataset_select, self.noise_slider, self.test_slider],
-                   layout=w.Layout(flex_flow="row wrap")),
-            w.HBox([self.mode_select, self.batch_slider], layout=w.Layout(flex_flow="row wrap")),
-            w.HBox([self.hidden_text, self.add_layer_button, self.remove_layer_button],
-                   layout=w.Layout(flex_flow="row wrap")),
-            w.HBox([self.activation_select, self.output_select, self.seed_text],
-                   layout=w.Layout(flex_flow="row wrap")),
-        ])
+        weight_row = w.HBox(
+            [self.weight_slider, self.instance_slider], layout=w.Layout(flex_flow="row wrap")
+        )
+        settings = w.VBox(
+            [
+                w.HBox(
+                    [self.dataset_select, self.noise_slider, self.test_slider],
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+                w.HBox(
+                    [self.mode_select, self.batch_slider], layout=w.Layout(flex_flow="row wrap")
+                ),
+                w.HBox(
+                    [self.hidden_text, self.add_layer_button, self.remove_layer_button],
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+                w.HBox(
+                    [self.activation_select, self.output_select, self.seed_text],
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+            ]
+        )
         accordion = w.Accordion([settings], titles=("Data, training mode and architecture",))
         return [controls, self.message, views, weight_row, self.derivation, accordion]
 
@@ -362,8 +446,9 @@ class Playground(w.VBox):
             epochs -= 1
         if epochs <= 0:
             return
-        history = self.net.fit(self.X, self.Y, self.learning_rate, epochs,
-                               batch_size=self.batch_size)
+        history = self.net.fit(
+            self.X, self.Y, self.learning_rate, epochs, batch_size=self.batch_size
+        )
         for loss in history:
             self.epoch += 1
             self.train_history.add(self.epoch, loss)
@@ -388,7 +473,7 @@ class Playground(w.VBox):
         """Back to the initial weights of the current seed; the history starts again."""
         self.pause()
         self._new_network()
-        self._say("Reset to the initial weights of seed {}.".format(self.seed_text.value))
+        self._say(f"Reset to the initial weights of seed {self.seed_text.value}.")
 
     def _on_playing(self, change) -> None:
         self.play_button.description = "Pause" if change["new"] else "Play"
@@ -399,17 +484,27 @@ class Playground(w.VBox):
 
     async def _run(self) -> None:
         epochs = 1
+        stats = self.play_stats
         try:
             while self.playing:
-                deadline = time.perf_counter() + FRAME
+                frame_start = time.perf_counter()
+                deadline = frame_start + FRAME
+                updates = self.updates
                 while self.playing and time.perf_counter() < deadline:
                     start = time.perf_counter()
                     self._train(epochs)
                     spent = time.perf_counter() - start
                     # Aim at chunks of ~5 ms: fine-grained enough to stop on time.
                     epochs = max(1, min(epochs * 2, int(epochs * 0.005 / max(spent, 1e-6))))
-                self._refresh(derive=time.perf_counter() - self._last_derivation > 1.0)
+                trained = time.perf_counter()
+                self._refresh(derive=trained - self._last_derivation > 1.0)
+                refreshed = time.perf_counter()
                 await asyncio.sleep(0.002)
+                stats["frames"] += 1
+                stats["updates"] += self.updates - updates
+                stats["training_seconds"] += trained - frame_start
+                stats["refresh_seconds"] += refreshed - trained
+                stats["seconds"] += time.perf_counter() - frame_start
         except DivergenceError as error:
             self.playing = False
             self._refresh(derive=True)
@@ -579,7 +674,11 @@ class Playground(w.VBox):
             self.loss_view.test = list(self.test_history.points)
         self.status.value = (
             f"epoch <b>{self.epoch}</b> · updates {self.updates} · E = {loss:.5g}"
-            + (f" · test E = {self.net.loss(self.X_test, self.Y_test):.5g}" if len(self.X_test) else "")
+            + (
+                f" · test E = {self.net.loss(self.X_test, self.Y_test):.5g}"
+                if len(self.X_test)
+                else ""
+            )
         )
         if self.selected is not None and not self._updating:
             self._updating = True
@@ -613,8 +712,9 @@ class Playground(w.VBox):
         self._derive_handle = None
         self._last_derivation = time.perf_counter()
         n = self.instance_slider.value
-        self.derivation.value = derivation_html(self.net, self.selected, self.X[n], self.Y[n], n,
-                                                self.learning_rate)
+        self.derivation.value = derivation_html(
+            self.net, self.selected, self.X[n], self.Y[n], n, self.learning_rate
+        )
 
     def __repr__(self) -> str:
         return (

@@ -8,6 +8,7 @@ nothing has changed. Inner loops trust what these functions return.
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
@@ -31,7 +32,9 @@ def integer(value: object, name: str, minimum: int | None = None) -> int:
     return value
 
 
-def real(value: object, name: str, *, positive: bool = False, minimum: float | None = None) -> float:
+def real(
+    value: object, name: str, *, positive: bool = False, minimum: float | None = None
+) -> float:
     """A finite real number; ``positive`` refuses 0 and below, ``minimum`` sets a bound."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number; got {value!r} ({type(value).__name__})")
@@ -71,12 +74,30 @@ def sizes(value: object, name: str = "sizes") -> list[int]:
     return result
 
 
-def _numeric_array(value: object, name: str) -> np.ndarray:
+def numeric_array(value: object, name: str) -> np.ndarray:
+    """``value`` as a float64 array of real numbers (not complex, not strings)."""
     try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+        raw = np.asarray(value)
+        if np.iscomplexobj(raw):
+            raise TypeError(f"{name} must be an array of real numbers; got complex numbers")
+        if raw.dtype.kind in "US":
+            raise TypeError(f"{name} must be an array of numbers; got text")
+        return np.asarray(raw, dtype=float)
+    except ValueError:
+        raise TypeError(
+            f"{name} must be an array of numbers with rectangular shape; got {type(value).__name__}"
+        ) from None
+    except TypeError as error:
+        if str(error).startswith(name):
+            raise
         raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__}") from None
-    return array
+
+
+def path(value: object, name: str = "path") -> object:
+    """A file path: ``str`` or ``os.PathLike``."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a str or os.PathLike file path; got {value!r}")
+    return value
 
 
 def _finite(array: np.ndarray, name: str) -> None:
@@ -89,14 +110,13 @@ def inputs(X: object, n_inputs: int, name: str = "X") -> tuple[np.ndarray, bool]
 
     Returns the array and whether one instance of shape (n_inputs,) was given.
     """
-    array = _numeric_array(X, name)
+    array = numeric_array(X, name)
     single = array.ndim == 1
     if single:
         array = array[None, :]
     if array.ndim != 2 or array.shape[1] != n_inputs:
         raise ValueError(
-            f"{name} must have shape (N, {n_inputs}) or ({n_inputs},); got shape "
-            f"{np.shape(X)}"
+            f"{name} must have shape (N, {n_inputs}) or ({n_inputs},); got shape {np.shape(X)}"
         )
     if array.shape[0] == 0:
         raise ValueError(f"{name} must hold at least one instance; got an empty batch")
@@ -109,7 +129,7 @@ def targets(Y: object, n_instances: int, n_outputs: int, name: str = "Y") -> np.
 
     Accepts (N, n_outputs); (N,) when n_outputs is 1; (n_outputs,) for one instance.
     """
-    array = _numeric_array(Y, name)
+    array = numeric_array(Y, name)
     if array.ndim == 1 and n_outputs == 1 and array.shape[0] == n_instances:
         array = array[:, None]
     elif array.ndim == 1 and n_instances == 1 and array.shape[0] == n_outputs:

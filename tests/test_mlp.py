@@ -100,8 +100,10 @@ def test_hidden_delta_sums_over_downstream_nodes():
     net = bw.MLP([2, 2, 3], seed=4)
     t = net.trace([0.5, -0.5], [1.0, 0.0, 1.0])
     a = t.a[1]
-    by_hand = [sum(net.weights[1][i, j] * t.delta[2][i] for i in range(3)) * a[j] * (1 - a[j])
-               for j in range(2)]
+    by_hand = [
+        sum(net.weights[1][i, j] * t.delta[2][i] for i in range(3)) * a[j] * (1 - a[j])
+        for j in range(2)
+    ]
     assert np.allclose(t.delta[1], by_hand, rtol=1e-14)
 
 
@@ -116,8 +118,10 @@ def test_step_updates_every_parameter_from_the_pre_update_gradients(lecture_net)
     dW, db = lecture_net.gradients(X, Y)
     before = [p.copy() for p in lecture_net.weights + lecture_net.biases]
     E = lecture_net.step(X, Y, 0.7)
-    assert E == pytest.approx(float(np.sum((Y - s(s(X @ before[0].T + before[2]) @ before[1].T
-                                                    + before[3])) ** 2) / 8), rel=1e-13)
+    assert E == pytest.approx(
+        float(np.sum((Y - s(s(X @ before[0].T + before[2]) @ before[1].T + before[3])) ** 2) / 8),
+        rel=1e-13,
+    )
     for p, old, g in zip(lecture_net.weights + lecture_net.biases, before, dW + db):
         assert np.allclose(p, old - 0.7 * g, rtol=1e-15, atol=0)
 
@@ -126,8 +130,7 @@ def test_one_online_step_uses_pre_update_gradients_for_every_layer(lecture_net):
     """Updating the output weights first must not change the hidden δ of the same step."""
     x, y = np.array([1.0, 0.0]), np.array([1.0])
     t = lecture_net.trace(x, y, learning_rate=2.0)
-    expected = [p + d for p, d in zip(lecture_net.weights + lecture_net.biases,
-                                      t.dtheta + t.dbias)]
+    expected = [p + d for p, d in zip(lecture_net.weights + lecture_net.biases, t.dtheta + t.dbias)]
     lecture_net.fit(x[None], y[None], learning_rate=2.0, epochs=1)
     for p, e in zip(lecture_net.weights + lecture_net.biases, expected):
         assert np.allclose(p, e, rtol=1e-14, atol=1e-16)

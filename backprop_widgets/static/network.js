@@ -24,6 +24,7 @@ const NODE_R = 22;
 const COL_W = 190;
 const ROW_H = 64;
 const TOP = 56;
+const HIT = 7; // half-width of an edge's clickable band
 
 function layout(sizes, bias) {
   const rows = Math.max(...sizes.map((n, l) => n + (bias && l < sizes.length - 1 ? 1 : 0)));
@@ -73,9 +74,13 @@ function render({ model, el }) {
         for (const [source, j] of sources) {
           const key = `${l},${i},${j}`;
           const group = make("g", { class: "bw-edge", "data-weight": key }, edgeLayer);
-          const d = `M ${source.x + NODE_R} ${source.y} L ${target.x - NODE_R} ${target.y}`;
-          const line = make("path", { d, class: "bw-edge-line" }, group);
-          make("path", { d, class: "bw-edge-hit" }, group);
+          const [x1, y1, x2, y2] = [source.x + NODE_R, source.y, target.x - NODE_R, target.y];
+          const line = make("path", { d: `M ${x1} ${y1} L ${x2} ${y2}`, class: "bw-edge-line" }, group);
+          // A filled band around the line: easy to hit, and never a zero-height box.
+          const length = Math.hypot(x2 - x1, y2 - y1) || 1;
+          const [nx, ny] = [(-(y2 - y1) / length) * HIT, ((x2 - x1) / length) * HIT];
+          const band = [[x1 + nx, y1 + ny], [x2 + nx, y2 + ny], [x2 - nx, y2 - ny], [x1 - nx, y1 - ny]];
+          make("polygon", { points: band.map((p) => p.join(",")).join(" "), class: "bw-edge-hit" }, group);
           const title = make("title", {}, group);
           edges.push({ key, group, line, title, l, i, j });
         }
