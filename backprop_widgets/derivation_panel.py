@@ -42,7 +42,7 @@ def derivation_html(
     from .symbolic import derive
 
     l, i, j = selected
-    d = derive(net, l, i, j, x=x, y=y)
+    d = derive(net, l, i, j, x=x, y=y, learning_rate=learning_rate)
     dW, db = net.gradients(x[None], y[None])
     backprop = float(db[l][i] if j == "bias" else dW[l][i, j])
     numeric = finite_difference(net, selected, x, y)

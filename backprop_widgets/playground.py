@@ -535,6 +535,9 @@ class Playground(w.VBox):
         except (TypeError, ValueError) as error:
             self.learning_rate = change["old"]
             self._say(str(error), error=True)
+            return
+        if self.selected is not None:
+            self._schedule_derivation(immediately=False)  # it shows Δθ = −η ∂E/∂θ
 
     # -- selection and the weight slider -------------------------------------------------
 
