@@ -451,7 +451,8 @@ class MLP:
         i = check.integer(i, "i")
         if not 0 <= i < self.sizes[l + 1]:
             raise ValueError(
-                f"i must be a node of layer {l + 1}, 0 … {self.sizes[l + 1] - 1}; got {i}"
+                f"i must be a node index 0 … {self.sizes[l + 1] - 1} of the layer weights[{l}] "
+                f"leads to (layer {l + 2} as the lecture counts); got {i}"
             )
         if isinstance(j, str):
             if j != "bias":
@@ -462,7 +463,8 @@ class MLP:
         j = check.integer(j, "j")
         if not 0 <= j < self.sizes[l]:
             raise ValueError(
-                f'j must be a node of layer {l}, 0 … {self.sizes[l] - 1}, or "bias"; got {j}'
+                f"j must be a node index 0 … {self.sizes[l] - 1} of the layer weights[{l}] "
+                f'comes from (layer {l + 1} as the lecture counts), or "bias"; got {j}'
             )
         return (l, i, j)
 

@@ -9,6 +9,7 @@ act at once and other cells can run meanwhile.
 from __future__ import annotations
 
 import asyncio
+import collections
 import html
 import time
 
@@ -146,6 +147,7 @@ class Playground(w.VBox):
         self._derive_handle: asyncio.TimerHandle | None = None
         self._last_derivation = 0.0
         self._updating = False
+        self._sent_weights: collections.deque = collections.deque(maxlen=256)
         self.play_stats = dict.fromkeys(
             ("frames", "updates", "seconds", "training_seconds", "refresh_seconds"), 0
         )
@@ -187,7 +189,9 @@ class Playground(w.VBox):
             value=0.0,
             min=-4.0,
             max=4.0,
-            step=0.001,
+            # Any value: a slider with a step rounds a value Python sets and sends the rounded
+            # (and, while training, stale) value back, which would overwrite the weight.
+            step=None,
             description="θ",
             readout_format=".4f",
             disabled=True,
@@ -463,6 +467,7 @@ class Playground(w.VBox):
 
     def play(self) -> None:
         """Start training in the background (an asyncio task in the kernel)."""
+        self._say("")
         self.playing = True
 
     def pause(self) -> None:
@@ -572,14 +577,23 @@ class Playground(w.VBox):
             bound = max(4.0, float(np.ceil(abs(value) * 1.5)))
             with slider.hold_trait_notifications():
                 slider.min, slider.max = -bound, bound
-                slider.value = value
+                self._show_weight(value)
                 slider.description = theta_name(*self.selected)
                 slider.disabled = False
         finally:
             self._updating = False
 
+    def _show_weight(self, value: float) -> None:
+        """Move the θ slider to ``value``, remembering it: the browser's slider sends values it is
+        given back (re-rounded, and late while training), and those are not edits."""
+        self._sent_weights.append(value)
+        self.weight_slider.value = value
+
+    def _is_echo(self, value: float) -> bool:
+        return any(abs(value - sent) <= 1e-9 * max(1.0, abs(sent)) for sent in self._sent_weights)
+
     def _on_weight_slider(self, change) -> None:
-        if self._updating or self.selected is None:
+        if self._updating or self.selected is None or self._is_echo(change["new"]):
             return
         try:
             self.net.set_parameter(*self.selected, change["new"])
@@ -689,7 +703,7 @@ class Playground(w.VBox):
                 value = self.net.get_parameter(*self.selected)
                 if abs(value) > self.weight_slider.max:
                     self._sync_weight_slider()
-                self.weight_slider.value = value
+                self._show_weight(value)
             finally:
                 self._updating = False
         if derive:

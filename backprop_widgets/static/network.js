@@ -184,10 +184,12 @@ function render({ model, el }) {
     if (!edges.length) return;
     const current = edges[Math.max(focus, 0)];
     let next = focus;
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    if (focus < 0 && event.key.startsWith("Arrow")) {
+      next = 0; // the first arrow key lands on the first edge
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       const step = event.key === "ArrowDown" ? 1 : -1;
       const same = edges.map((e, k) => [e, k]).filter(([e]) => e.l === current.l).map(([, k]) => k);
-      const at = same.indexOf(Math.max(focus, same[0]));
+      const at = same.indexOf(focus);
       next = same[(at + step + same.length) % same.length];
     } else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
       const layers = Math.max(...edges.map((e) => e.l)) + 1;
