@@ -16,6 +16,7 @@ Notation (the lecture's, shown 1-based; Python is 0-based):
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from os import PathLike
 
@@ -26,6 +27,7 @@ from .activations import Activation, get_activation
 
 Parameter = tuple  # (l, i, j) or (l, i, "bias")
 FORMAT = "backprop_widgets.MLP"
+CHUNK_BYTES = 64 * 1024  # see MLP._gradients
 
 
 @dataclass
@@ -175,18 +177,30 @@ class MLP:
         return delta
 
     def _gradients(self, X: np.ndarray, Y: np.ndarray) -> tuple[list, list, float]:
-        """∂E/∂θ for a validated batch, and E before any change."""
+        """∂E/∂θ for a validated batch, and E before any change.
+
+        Large batches are taken in chunks whose per-layer arrays stay under 64 KiB: larger
+        temporaries are mapped and unmapped by the C allocator on every call, and the page
+        faults that follow cost more than the arithmetic.
+        """
+        n = X.shape[0]
+        rows = max(1, CHUNK_BYTES // (8 * max(self.sizes)))
+        dW = [np.zeros_like(W) for W in self.weights]
+        db = [np.zeros_like(b) for b in self.biases]
+        E = 0.0
         with np.errstate(over="ignore", invalid="ignore"):
-            z, a = self._forward(X)
-            delta = self._backward(z, a, Y)
-            n = X.shape[0]
-            dW = [-(delta[l + 1].T @ a[l]) / n for l in range(self.n_layers - 1)]
-            db = [
-                -delta[l + 1].sum(axis=0) / n if self.bias else np.zeros(self.sizes[l + 1])
-                for l in range(self.n_layers - 1)
-            ]
-            E = 0.5 * np.sum((Y - a[-1]) ** 2) / n
-        return dW, db, float(E)
+            for start in range(0, n, rows):
+                Xc, Yc = X[start : start + rows], Y[start : start + rows]
+                z, a = self._forward(Xc)
+                delta = self._backward(z, a, Yc)
+                for l in range(self.n_layers - 1):
+                    dW[l] -= delta[l + 1].T @ a[l]
+                    if self.bias:
+                        db[l] -= delta[l + 1].sum(axis=0)
+                E += np.sum((Yc - a[-1]) ** 2)
+            for g in dW + db:
+                g /= n
+        return dW, db, float(0.5 * E / n)
 
     def _check_batch(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
         X, _ = check.inputs(X, self.sizes[0], "X")
@@ -352,15 +366,16 @@ class MLP:
             target_loss = check.real(target_loss, "target_loss", minimum=0.0)
         self._check_trainable()
 
-        rng = np.random.default_rng(shuffle_seed)
+        rng = np.random.default_rng(shuffle_seed) if shuffle else None
+        in_order = np.arange(n)
         history: list[float] = []
         for _ in range(epochs):
-            order = rng.permutation(n) if shuffle else np.arange(n)
+            order = rng.permutation(n) if shuffle else in_order
             saved = self._parameters_copy()
             with np.errstate(all="ignore"):
                 self._epoch(X, Y, learning_rate, order, batch_size)
                 E = 0.5 * np.sum((Y - self._forward(X)[1][-1]) ** 2) / n
-            if not (np.isfinite(E) and self._parameters_finite()):
+            if not (math.isfinite(E) and self._parameters_finite()):
                 self._restore(saved)
                 self._replay_until_divergence(X, Y, learning_rate, order, batch_size)
                 raise check.DivergenceError(
@@ -397,7 +412,7 @@ class MLP:
         for n in order:
             a[0] = X[n]
             for l in range(L):
-                zl = weights[l] @ a[l]
+                zl = weights[l].dot(a[l])
                 if bias:
                     zl += biases[l]
                 z[l] = zl
@@ -435,7 +450,11 @@ class MLP:
             p[...] = s
 
     def _parameters_finite(self) -> bool:
-        return all(np.all(np.isfinite(p)) for p in self.weights + self.biases)
+        # A finite sum proves every term finite; only an infinite sum needs the full check.
+        total = sum(float(p.sum()) for p in self.weights + self.biases)
+        return math.isfinite(total) or all(
+            np.all(np.isfinite(p)) for p in self.weights + self.biases
+        )
 
     # -- single parameters -------------------------------------------------------------
 

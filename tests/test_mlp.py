@@ -298,3 +298,17 @@ def test_separate_output_activation_and_repr():
         "  # 37 parameters"
     )
     assert net.activation_of(3).name == "linear" and net.activation_of(1).name == "relu"
+
+
+def test_large_batch_gradients_equal_the_mean_of_per_instance_gradients():
+    """Big batches are computed in chunks; the result must not depend on it."""
+    net = bw.MLP([3, 5, 2], activation="tanh", seed=3)
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(3001, 3)), rng.uniform(size=(3001, 2))
+    assert len(X) > bw.mlp.CHUNK_BYTES // (8 * 5)  # several chunks, the last one short
+    dW, db = net.gradients(X, Y)
+    traces = [net.trace(x, y, learning_rate=1.0) for x, y in zip(X, Y)]
+    for l in range(2):
+        assert np.allclose(dW[l], -np.mean([t.dtheta[l] for t in traces], axis=0), rtol=1e-12)
+        assert np.allclose(db[l], -np.mean([t.dbias[l] for t in traces], axis=0), rtol=1e-12)
+    assert net.loss(X, Y) == pytest.approx(np.mean([t.error for t in traces]), rel=1e-12)
