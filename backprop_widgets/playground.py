@@ -502,7 +502,9 @@ class Playground(w.VBox):
                     # Aim at chunks of ~5 ms: fine-grained enough to stop on time.
                     epochs = max(1, min(epochs * 2, int(epochs * 0.005 / max(spent, 1e-6))))
                 trained = time.perf_counter()
-                self._refresh(derive=trained - self._last_derivation > 1.0)
+                # Typesetting is slow: re-derive at most once a second while playing.
+                stale = trained - self._last_derivation > 1.0
+                self._refresh(derive=stale, immediately=stale)
                 refreshed = time.perf_counter()
                 await asyncio.sleep(0.002)
                 stats["frames"] += 1
@@ -510,6 +512,7 @@ class Playground(w.VBox):
                 stats["training_seconds"] += trained - frame_start
                 stats["refresh_seconds"] += refreshed - trained
                 stats["seconds"] += time.perf_counter() - frame_start
+            self._refresh(derive=True, immediately=True)  # paused: show the final numbers
         except DivergenceError as error:
             self.playing = False
             self._refresh(derive=True)

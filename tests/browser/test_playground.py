@@ -199,6 +199,9 @@ def test_play_trains_xor_live_and_pause_stops_it(playground):
     expect(page.locator(".bw-network")).to_have_attribute("data-epoch", str(stopped_at))
     expect(play).to_contain_text("Play")
     page.locator('.bw-derivation [data-weight="1,0,1"] mjx-container').first.wait_for()
+    # Once paused, the derivation shows the final weights' numbers, not an older frame's.
+    gradient = playground.kernel.eval("float(pg.net.gradients(pg.X[:1], pg.Y[:1])[0][1][0, 1])")
+    expect(page.locator(".bw-derivation .bw-check")).to_contain_text(f"backprop {gradient:.10g}")
     playground.screenshot("playground", page.locator(".bw-playground"))
 
     frames = page.evaluate("() => window.bwFrames")
