@@ -27,7 +27,6 @@ from .activations import Activation, get_activation
 
 Parameter = tuple  # (l, i, j) or (l, i, "bias")
 FORMAT = "backprop_widgets.MLP"
-CHUNK_BYTES = 64 * 1024  # see MLP._gradients
 
 
 @dataclass
@@ -111,6 +110,7 @@ class MLP:
             seed = check.integer(seed, "seed", minimum=0)
         self.seed = seed
         self.weights, self.biases = self._initial_parameters()
+        self._workspaces: dict[int, tuple] = {}
 
     def _initial_parameters(self) -> tuple[list, list]:
         rng = np.random.default_rng(self.seed)
@@ -177,30 +177,55 @@ class MLP:
         return delta
 
     def _gradients(self, X: np.ndarray, Y: np.ndarray) -> tuple[list, list, float]:
-        """∂E/∂θ for a validated batch, and E before any change.
+        """∂E/∂θ for a validated batch, and E before any change: the training path.
 
-        Large batches are taken in chunks whose per-layer arrays stay under 64 KiB: larger
-        temporaries are mapped and unmapped by the C allocator on every call, and the page
-        faults that follow cost more than the arithmetic.
+        The same maths as ``_forward`` and ``_backward`` (the plain reference, which the tests
+        compare it with), laid out features × instances and written into workspaces kept per
+        batch size, so a step allocates nothing batch-sized: fresh temporaries of 128 KiB and
+        more are mapped and unmapped by the C allocator on every call, and the page faults
+        cost more than the arithmetic.
         """
         n = X.shape[0]
-        rows = max(1, CHUNK_BYTES // (8 * max(self.sizes)))
-        dW = [np.zeros_like(W) for W in self.weights]
-        db = [np.zeros_like(b) for b in self.biases]
-        E = 0.0
+        L = len(self.weights)
+        z, a, delta, tmp = self._workspace(n)
+        g_into = [self.activation_of(l + 1).g_into for l in range(L)]
+        g_prime_into = [self.activation_of(l + 1).g_prime_into for l in range(L)]
+        below = X.T
         with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, n, rows):
-                Xc, Yc = X[start : start + rows], Y[start : start + rows]
-                z, a = self._forward(Xc)
-                delta = self._backward(z, a, Yc)
-                for l in range(self.n_layers - 1):
-                    dW[l] -= delta[l + 1].T @ a[l]
-                    if self.bias:
-                        db[l] -= delta[l + 1].sum(axis=0)
-                E += np.sum((Yc - a[-1]) ** 2)
-            for g in dW + db:
-                g /= n
-        return dW, db, float(0.5 * E / n)
+            for l in range(L):
+                np.dot(self.weights[l], below, out=z[l])
+                if self.bias:
+                    z[l] += self.biases[l][:, None]
+                g_into[l](z[l], a[l])
+                below = a[l]
+            d = delta[L - 1]
+            np.subtract(a[L - 1], Y.T, out=d)  # −(y − ŷ)
+            E = 0.5 * float(np.vdot(d, d)) / n
+            g_prime_into[L - 1](z[L - 1], a[L - 1], tmp[L - 1])
+            d *= tmp[L - 1]
+            d *= 1.0 / n  # ∂E/∂z at the output, E averaged over the batch: −δ / N
+            dW, db = [None] * L, [None] * L
+            for l in range(L - 1, -1, -1):
+                below = a[l - 1] if l else X.T
+                dW[l] = d.dot(below.T)
+                db[l] = d.sum(axis=1) if self.bias else np.zeros(self.sizes[l + 1])
+                if l:
+                    np.dot(self.weights[l].T, d, out=delta[l - 1])
+                    g_prime_into[l - 1](z[l - 1], a[l - 1], tmp[l - 1])
+                    delta[l - 1] *= tmp[l - 1]
+                    d = delta[l - 1]
+        return dW, db, E
+
+    def _workspace(self, n: int) -> tuple[list, list, list, list]:
+        """Arrays z, a, ∂E/∂z and a scratch array of shape (sizes[l+1], n) for each weight layer,
+        kept for the last few batch sizes (mini-batch alternates between two)."""
+        if n not in self._workspaces:
+            if len(self._workspaces) >= 4:
+                self._workspaces.pop(next(iter(self._workspaces)))
+            self._workspaces[n] = tuple(
+                [np.empty((m, n)) for m in self.sizes[1:]] for _ in range(4)
+            )
+        return self._workspaces[n]
 
     def _check_batch(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
         X, _ = check.inputs(X, self.sizes[0], "X")
@@ -302,7 +327,7 @@ class MLP:
         with np.errstate(over="ignore", invalid="ignore"):
             new_W = [W - learning_rate * g for W, g in zip(self.weights, dW)]
             new_b = [b - learning_rate * g for b, g in zip(self.biases, db)]
-        if not all(np.all(np.isfinite(p)) for p in new_W + new_b):
+        if not _all_finite(new_W + new_b):
             raise check.DivergenceError(
                 f"training diverged: the update with learning_rate={learning_rate} gives "
                 "non-finite parameters; they were left unchanged. Try a smaller learning rate."
@@ -409,7 +434,7 @@ class MLP:
         outer = np.multiply.outer
         z = [None] * L
         a = [None] * (L + 1)
-        for n in order:
+        for n in order.tolist():
             a[0] = X[n]
             for l in range(L):
                 zl = weights[l].dot(a[l])
@@ -450,11 +475,7 @@ class MLP:
             p[...] = s
 
     def _parameters_finite(self) -> bool:
-        # A finite sum proves every term finite; only an infinite sum needs the full check.
-        total = sum(float(p.sum()) for p in self.weights + self.biases)
-        return math.isfinite(total) or all(
-            np.all(np.isfinite(p)) for p in self.weights + self.biases
-        )
+        return _all_finite(self.weights + self.biases)
 
     # -- single parameters -------------------------------------------------------------
 
@@ -594,6 +615,14 @@ class MLP:
         except json.JSONDecodeError as error:
             raise ValueError(f"path {str(path)!r} is not valid JSON: {error}") from None
         return cls.from_dict(data)
+
+
+def _all_finite(arrays: list) -> bool:
+    """Whether every entry is finite. A finite sum proves it at the cost of one ``sum`` per
+    array; only a sum that is not finite (NaN, inf, or an overflow) needs the full check."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = sum(float(p.sum()) for p in arrays)
+    return math.isfinite(total) or all(np.all(np.isfinite(p)) for p in arrays)
 
 
 def _key(key) -> tuple:

@@ -93,3 +93,21 @@ def test_loss_equals_mean_of_per_instance_errors(case):
     net, X, Y = case
     errors = [net.trace(x, y).error for x, y in zip(X, Y)]
     assert np.isclose(net.loss(X, Y), np.mean(errors), rtol=1e-13, atol=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks())
+def test_batch_training_path_equals_the_reference_forward_and_backward(case):
+    net, X, Y = case
+    dW, db, E = net._gradients(X, Y)
+    z, a = net._forward(X)
+    delta = net._backward(z, a, Y)
+    n = len(X)
+    for l in range(len(net.weights)):
+        assert np.allclose(dW[l], -(delta[l + 1].T @ a[l]) / n, rtol=1e-12, atol=1e-300)
+        expected_db = -delta[l + 1].sum(axis=0) / n if net.bias else 0.0
+        assert np.allclose(db[l], expected_db, rtol=1e-12, atol=1e-300)
+    assert np.isclose(E, 0.5 * np.sum((Y - a[-1]) ** 2) / n, rtol=1e-12, atol=0)
+    # A second call with the same batch size reuses the workspace and gives the same result.
+    dW2, _, E2 = net._gradients(X, Y)
+    assert E2 == E and all(np.array_equal(p, q) for p, q in zip(dW, dW2))
