@@ -148,6 +148,7 @@ class Playground(w.VBox):
         self._last_derivation = 0.0
         self._updating = False
         self._sent_weights: collections.deque = collections.deque(maxlen=256)
+        self._demo = None
         self.play_stats = dict.fromkeys(
             ("frames", "updates", "seconds", "training_seconds", "refresh_seconds"), 0
         )
@@ -330,8 +331,17 @@ class Playground(w.VBox):
                 ),
             ]
         )
-        accordion = w.Accordion([settings], titles=("Data, training mode and architecture",))
-        return [controls, self.message, views, weight_row, self.derivation, accordion]
+        # Teaching views are built when their panel is first opened, and follow the playground.
+        self.demo_box = w.VBox()
+        self.panels = w.Accordion(
+            [self.demo_box, settings],
+            titles=(
+                "Step through one update (the lecture's demo)",
+                "Data, training mode and architecture",
+            ),
+        )
+        self.panels.add_class("bw-panels")
+        return [controls, self.message, views, weight_row, self.derivation, self.panels]
 
     def _connect(self) -> None:
         self.play_button.on_click(lambda _: self.pause() if self.playing else self.play())
@@ -350,6 +360,7 @@ class Playground(w.VBox):
         self.mode_select.observe(self._on_mode, "value")
         self.batch_slider.observe(lambda _: self._restart_epoch(), "value")
         self.hidden_text.observe(self._on_hidden_text, "value")
+        self.panels.observe(lambda _: self._sync_teaching_views(), "selected_index")
         self.add_layer_button.on_click(lambda _: self._change_hidden(add_layer=True))
         self.remove_layer_button.on_click(lambda _: self._change_hidden(add_layer=False))
 
@@ -666,14 +677,45 @@ class Playground(w.VBox):
         self._set_hidden_text(", ".join(map(str, hidden)))
         self._rebuild()
 
+    # -- teaching views -------------------------------------------------------------------
+
+    @property
+    def demo(self):
+        """The step-through demo (``StepThrough``) of this playground's network, built on first
+        use; it restarts from "Receive input" whenever the network or the data change."""
+        if self._demo is None:
+            from .demo import StepThrough
+
+            self._demo = StepThrough(
+                self.net,
+                self.X,
+                self.Y,
+                self.learning_rate,
+                self.selected,
+                on_update=lambda: self._refresh(derive=True, sync_demo=False),
+            )
+            self.demo_box.children = [self._demo]
+        return self._demo
+
+    def _sync_teaching_views(self) -> None:
+        """Bring the open teaching views up to date with the network (cheap when closed)."""
+        if self.panels.selected_index == 0 or self._demo is not None:
+            demo = self.demo
+            demo.net, demo.X, demo.Y = self.net, self.X, self.Y
+            demo.learning_rate, demo.selected = self.learning_rate, self.selected
+            demo.restart(min(self.instance_slider.value, len(self.X) - 1))
+
     # -- what the views show -------------------------------------------------------------
 
     def _say(self, text: str, error: bool = False) -> None:
         kind = "bw-error" if error else "bw-info"
         self.message.value = f'<span class="{kind}">{html.escape(text)}</span>' if text else ""
 
-    def _refresh(self, derive: bool = False, immediately: bool = False) -> None:
-        """Send the current numbers to the views in one message; update the derivation."""
+    def _refresh(
+        self, derive: bool = False, immediately: bool = False, sync_demo: bool = True
+    ) -> None:
+        """Send the current numbers to the views in one message; update the derivation and,
+        unless training is running, the open teaching views."""
         n = self.instance_slider.value
         x, y = self.X[n], self.Y[n]
         trace = self.net.trace(x, y)
@@ -711,6 +753,8 @@ class Playground(w.VBox):
                 self._updating = False
         if derive:
             self._schedule_derivation(immediately)
+        if sync_demo and not self.playing:
+            self._sync_teaching_views()
 
     def _schedule_derivation(self, immediately: bool) -> None:
         """Typesetting is the slow part: coalesce requests that come within 0.15 s."""

@@ -22,13 +22,18 @@ export function thetaLabel(l, i, j) {
 
 const NODE_R = 22;
 const COL_W = 190;
-const ROW_H = 64;
+const ROW_H_PLAIN = 64;
+const ROW_H_ANNOTATED = 100;
+const OUTPUT_NOTE_W = 150;
 const TOP = 56;
 const HIT = 7; // half-width of an edge's clickable band
 
-function layout(sizes, bias) {
+// Annotated (the step-through demo): taller rows leave room for two lines of notes under each
+// node (δ, …), and a margin on the right holds the output's y, ŷ and E.
+function layout(sizes, bias, annotated) {
+  const ROW_H = annotated ? ROW_H_ANNOTATED : ROW_H_PLAIN;
   const rows = Math.max(...sizes.map((n, l) => n + (bias && l < sizes.length - 1 ? 1 : 0)));
-  const width = Math.max(2, sizes.length) * COL_W;
+  const width = Math.max(2, sizes.length) * COL_W + (annotated ? OUTPUT_NOTE_W : 0);
   const height = TOP + rows * ROW_H + 64;
   const columns = sizes.map((n, l) => {
     const x = COL_W / 2 + l * COL_W;
@@ -43,13 +48,15 @@ function layout(sizes, bias) {
 
 function render({ model, el }) {
   const root = document.createElement("div");
-  root.className = "bw-network";
+  // .bw-network is the playground's diagram (a test hook); the demo's is .bw-demo-network.
+  root.className = `bw-diagram ${model.get("root_class")}`;
   const svg = make("svg", { class: "bw-network-svg", tabindex: "0", role: "group" });
   svg.setAttribute("aria-label", "Network diagram: arrow keys move between weights, Enter selects one");
   root.appendChild(svg);
   el.appendChild(root);
 
-  let edges = []; // {key, group, line, l, i, j}
+  let edges = []; // {key, group, line, title, note, l, i, j}
+  let outputNote = null;
   let nodes = []; // {key, group, circle, text, title, l, i}
   let focus = -1;
   let frame = 0;
@@ -57,13 +64,17 @@ function render({ model, el }) {
   function build() {
     const sizes = model.get("sizes");
     const bias = model.get("bias");
-    const { width, height, columns } = layout(sizes, bias);
+    const annotated = model.get("annotated");
+    const { width, height, columns } = layout(sizes, bias, annotated);
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     svg.replaceChildren();
     edges = [];
     nodes = [];
     const edgeLayer = make("g", { class: "bw-edges" }, svg);
     const nodeLayer = make("g", { class: "bw-nodes" }, svg);
+    const noteLayer = make("g", { class: "bw-notes" }, svg);
+    outputNote = make("text", { x: columns[columns.length - 1].x + NODE_R + 16, y: 0, class: "bw-output-note" }, noteLayer);
+    outputNote.dataset.y = String(columns[columns.length - 1].nodes[0].y - 24);
     const L = sizes.length;
     for (let l = 0; l < L - 1; l++) {
       const from = columns[l];
@@ -71,7 +82,7 @@ function render({ model, el }) {
       to.nodes.forEach((target, i) => {
         const sources = from.nodes.map((p, j) => [p, j]);
         if (from.bias) sources.unshift([from.bias, "bias"]);
-        for (const [source, j] of sources) {
+        sources.forEach(([source, j], k) => {
           const key = `${l},${i},${j}`;
           const group = make("g", { class: "bw-edge", "data-weight": key }, edgeLayer);
           const [x1, y1, x2, y2] = [source.x + NODE_R, source.y, target.x - NODE_R, target.y];
@@ -82,8 +93,11 @@ function render({ model, el }) {
           const band = [[x1 + nx, y1 + ny], [x2 + nx, y2 + ny], [x2 - nx, y2 - ny], [x1 - nx, y1 - ny]];
           make("polygon", { points: band.map((p) => p.join(",")).join(" "), class: "bw-edge-hit" }, group);
           const title = make("title", {}, group);
-          edges.push({ key, group, line, title, l, i, j });
-        }
+          // Edges into one node converge: stagger their notes along the edge by source.
+          const at = 0.22 + (0.5 * (k + 0.5)) / sources.length;
+          const note = make("text", { x: x2 - at * (x2 - x1), y: y2 - at * (y2 - y1) - 5, class: "bw-edge-note" }, noteLayer);
+          edges.push({ key, group, line, title, note, l, i, j });
+        });
       });
     }
     columns.forEach((column, l) => {
@@ -102,7 +116,8 @@ function render({ model, el }) {
         const circle = make("circle", { cx: p.x, cy: p.y, r: NODE_R }, g);
         const text = make("text", { x: p.x, y: p.y + 5 }, g);
         const title = make("title", {}, g);
-        nodes.push({ key: `${l},${i}`, group: g, circle, text, title, l, i });
+        const note = make("text", { x: p.x, y: p.y + NODE_R + 17, class: "bw-node-note" }, noteLayer);
+        nodes.push({ key: `${l},${i}`, group: g, circle, text, title, note, l, i });
       });
       if (role === "hidden" && model.get("editable")) {
         const y = column.nodes[column.nodes.length - 1].y + NODE_R + 26;
@@ -149,6 +164,32 @@ function render({ model, el }) {
       const zText = n.l > 0 ? `\nz${name} = ${fmt(z[n.l]?.[n.i])}` : "";
       n.title.textContent = `a${name} = ${fmt(value)}${zText}`;
     }
+    const delta = model.get("delta");
+    const dtheta = model.get("dtheta");
+    const dbias = model.get("dbias");
+    const focusLayer = model.get("focus_layer");
+    for (const n of nodes) {
+      const d = delta[n.l]?.[n.i];
+      n.note.textContent = Number.isFinite(d) ? `δ = ${fmt(d)}` : "";
+      if (Number.isFinite(d)) n.group.dataset.delta = String(d);
+      else delete n.group.dataset.delta;
+      const value = a[n.l]?.[n.i];
+      if (Number.isFinite(value)) n.group.dataset.a = String(value);
+      else delete n.group.dataset.a;
+      n.group.classList.toggle("bw-focus-layer", n.l === focusLayer);
+    }
+    for (const e of edges) {
+      const d = e.j === "bias" ? dbias[e.l]?.[e.i] : dtheta[e.l]?.[e.i]?.[e.j];
+      e.note.textContent = Number.isFinite(d) ? `Δθ = ${fmt(d)}` : "";
+      if (Number.isFinite(d)) e.group.dataset.dtheta = String(d);
+      else delete e.group.dataset.dtheta;
+    }
+    const lines = model.get("output_note") ? model.get("output_note").split("\n") : [];
+    outputNote.replaceChildren();
+    lines.forEach((line, k) => {
+      const span = make("tspan", { x: outputNote.getAttribute("x"), y: Number(outputNote.dataset.y) + k * 18 }, outputNote);
+      span.textContent = line;
+    });
     root.dataset.epoch = String(model.get("epoch"));
     root.dataset.loss = String(model.get("loss"));
   }
@@ -210,7 +251,8 @@ function render({ model, el }) {
   model.on("change:sizes", rebuild);
   model.on("change:bias", rebuild);
   model.on("change:editable", rebuild);
-  for (const name of ["weights", "biases", "grad_weights", "grad_biases", "a", "z", "selected", "epoch", "loss", "instance_label"]) {
+  model.on("change:annotated", rebuild);
+  for (const name of ["weights", "biases", "grad_weights", "grad_biases", "a", "z", "selected", "epoch", "loss", "instance_label", "delta", "dtheta", "dbias", "focus_layer", "output_note"]) {
     model.on(`change:${name}`, schedule);
   }
   rebuild();
