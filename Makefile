@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: lab test bench chromium lint clean
+.PHONY: lab test bench chromium binder-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +31,26 @@ chromium:
 test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check backprop_widgets tests benchmarks
 	$(BIN)/python -m pytest
+	$(MAKE) binder-check
+
+# What Binder does, without Docker: a clean virtualenv, `pip install -r binder/requirements.txt`
+# from the repository root (as repo2docker runs it), then every notebook executed in it.
+BINDER_VENV := .binder-venv
+binder-check:
+	rm -rf $(BINDER_VENV)
+	$(PYTHON) -m venv $(BINDER_VENV)
+	$(BINDER_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BINDER_VENV)/bin/python -m pip install --quiet -r binder/requirements.txt
+	cd $(BINDER_VENV) && for nb in ../notebooks/*.ipynb; do \
+	  echo "binder-check: executing $$nb"; \
+	  bin/jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 \
+	    --output-dir executed "$$nb" || exit 1; \
+	done
+	@echo "binder-check: every notebook ran in a Binder-like environment"
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) $(BINDER_VENV) .pytest_cache .hypothesis test-artifacts
