@@ -21,24 +21,16 @@ from . import datasets
 from . import validation as check
 from .history import LossHistory
 from .mlp import MLP
+from .notation import theta_name
 from .validation import DivergenceError
 from .views import LossView, NetworkView
 
+LR_MIN, LR_MAX = 1e-3, 10.0  # the η slider's range (log scale)
 MAX_LAYERS = 6
 MAX_NEURONS = 8
 FRAME = 1 / 40  # seconds of training per view update; with the update itself ~28 a second
 MODES = {"online": 1, "mini-batch": None, "full batch": None}
 ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "linear"]
-
-
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def theta_name(l: int, i: int, j) -> str:
-    """The lecture's label of a parameter, 1-based: θ^(l+1)_(i+1)(j+1), bias θ^(l+1)_(i+1)0."""
-    column = 0 if j == "bias" else j + 1
-    return f"θ{str(l + 1).translate(_SUP)}{f'{i + 1}{column}'.translate(_SUB)}"
 
 
 def _parse_weight(text: object):
@@ -143,12 +135,23 @@ class Playground(w.VBox):
         learning_rate = check.learning_rate(learning_rate)
         seed = check.integer(seed, "seed", minimum=0)
         hidden = check_hidden(hidden)
+        # The controls' ranges: a value outside one would be clamped silently, so refuse it.
+        if not LR_MIN <= learning_rate <= LR_MAX:
+            raise ValueError(
+                f"learning_rate must be between {LR_MIN} and {LR_MAX} (the η slider's range); "
+                f"got {learning_rate}"
+            )
+        for name, value in (("noise", noise), ("test_fraction", test_fraction)):
+            if not 0.0 <= check.real(value, name) <= 0.5:
+                raise ValueError(f"{name} must be between 0 and 0.5; got {value}")
+        batch_size = check.integer(batch_size, "batch_size", minimum=2)
         self._task: asyncio.Task | None = None
         self._derive_handle: asyncio.TimerHandle | None = None
         self._last_derivation = 0.0
         self._updating = False
         self._sent_weights: collections.deque = collections.deque(maxlen=256)
         self._demo = None
+        self._last_slice = 0.0
         self.play_stats = dict.fromkeys(
             ("frames", "updates", "seconds", "training_seconds", "refresh_seconds"), 0
         )
@@ -234,7 +237,7 @@ class Playground(w.VBox):
         self.batch_slider = w.IntSlider(
             value=batch_size,
             min=2,
-            max=64,
+            max=max(batch_size, 64),
             description="batch size",
             style=narrow,
             continuous_update=False,
@@ -341,7 +344,15 @@ class Playground(w.VBox):
             ),
         )
         self.panels.add_class("bw-panels")
-        return [controls, self.message, views, weight_row, self.derivation, self.panels]
+        # E against the selected weight, and the decision surface: built with the first network.
+        self.slice_view = self.surface = None
+        self.teaching_row = w.HBox(
+            layout=w.Layout(width="100%", flex_flow="row wrap", align_items="flex-start")
+        )
+        return [
+            controls, self.message, views, weight_row, self.teaching_row, self.derivation,
+            self.panels,
+        ]  # fmt: skip
 
     def _connect(self) -> None:
         self.play_button.on_click(lambda _: self.pause() if self.playing else self.play())
@@ -382,6 +393,8 @@ class Playground(w.VBox):
         else:
             self.X, self.Y, self.X_test, self.Y_test = X, Y, X[:0], Y[:0]
         self.batch_slider.max = max(2, len(self.X))
+        if self.batch_slider.value > len(self.X):
+            self.batch_slider.value = max(2, len(self.X))
         with self.instance_slider.hold_trait_notifications():
             self.instance_slider.max = len(self.X) - 1
             self.instance_slider.value = min(self.instance_slider.value, len(self.X) - 1)
@@ -408,11 +421,38 @@ class Playground(w.VBox):
                 self.net.check_parameter(*self.selected)
             except (TypeError, ValueError):
                 self.selected = None
+        self._new_teaching_views()
         with self.network.hold_sync():
             self.network.sizes = self.net.sizes
             self.network.bias = self.net.bias
             self.network.activations = [self.net.activation, self.net.output_activation]
             self._refresh(derive=True)
+
+    def _new_teaching_views(self) -> None:
+        """Point the slice and the decision surface at the new network and data."""
+        from .slice_view import ErrorSlice
+        from .surface_view import DecisionSurface
+
+        if self.slice_view is None:
+            box = w.Layout(flex="1 1 0", min_width="300px")
+            self.slice_view = ErrorSlice(
+                self.net, self.X, self.Y, self.selected, self.learning_rate
+            )
+            self.surface = DecisionSurface(self.net, self.X, self.Y, self.X_test, self.Y_test)
+            traitlets.dlink((self, "learning_rate"), (self.slice_view, "learning_rate"))
+            self.teaching_row.children = [
+                w.Box([self.slice_view], layout=box),
+                w.Box([self.surface], layout=box),
+            ]
+        else:
+            self.surface.update(self.net, self.X, self.Y, self.X_test, self.Y_test)
+        self._last_slice = 0.0
+
+    def _next_batch(self) -> slice:
+        """The instances the next update trains on (one online, a batch, or all of them)."""
+        n = len(self.X)
+        size = n if self.batch_size is None else self.batch_size
+        return slice(self._cursor, min(self._cursor + size, n))
 
     def _rebuild(self, data: bool = False) -> None:
         self.pause()
@@ -438,8 +478,7 @@ class Playground(w.VBox):
     def step(self) -> None:
         """One update: one instance online, one batch otherwise (the next in the epoch)."""
         n = len(self.X)
-        size = n if self.batch_size is None else self.batch_size
-        batch = slice(self._cursor, min(self._cursor + size, n))
+        batch = self._next_batch()
         self.net.step(self.X[batch], self.Y[batch], self.learning_rate)
         self.updates += 1
         self._cursor = batch.stop % n
@@ -577,6 +616,10 @@ class Playground(w.VBox):
     def _on_selected(self, change) -> None:
         value = change["new"]
         self.network.selected = "" if value is None else ",".join(map(str, value))
+        if value is None:
+            self.slice_view.parameter = None
+        else:
+            self.slice_view.update(parameter=value)
         self._sync_weight_slider()
         self._refresh(derive=True, immediately=True)
 
@@ -734,6 +777,8 @@ class Playground(w.VBox):
         with self.loss_view.hold_sync():
             self.loss_view.train = list(self.train_history.points)
             self.loss_view.test = list(self.test_history.points)
+        self._refresh_slice()
+        self.surface.request_update()
         self.status.value = (
             f"epoch <b>{self.epoch}</b> · updates {self.updates} · E = {loss:.5g}"
             + (
@@ -755,6 +800,23 @@ class Playground(w.VBox):
             self._schedule_derivation(immediately)
         if sync_demo and not self.playing:
             self._sync_teaching_views()
+
+    def _refresh_slice(self) -> None:
+        """E over the next update's instances against the selected weight, with the step that
+        update takes (at most 5 times a second while training plays)."""
+        now = time.perf_counter()
+        if self.playing and now - self._last_slice < 0.2:
+            return
+        self._last_slice = now
+        batch = self._next_batch()
+        if batch.stop - batch.start == len(self.X):
+            label = "all training instances"
+        elif batch.stop - batch.start == 1:
+            label = f"the next update's instance n = {batch.start}"
+        else:
+            label = f"the next update's batch, instances {batch.start} … {batch.stop - 1}"
+        self.slice_view.data_label = label
+        self.slice_view.update(net=self.net, X=self.X[batch], Y=self.Y[batch])
 
     def _schedule_derivation(self, immediately: bool) -> None:
         """Typesetting is the slow part: coalesce requests that come within 0.15 s."""
@@ -779,6 +841,37 @@ class Playground(w.VBox):
         self.derivation.value = derivation_html(
             self.net, self.selected, self.X[n], self.Y[n], n, self.learning_rate
         )
+
+    # -- files and pictures ---------------------------------------------------------------
+
+    def save(self, path) -> None:
+        """Write this playground (settings, weights, selection, place in training) as JSON, so
+        a lecturer can hand a class the exact worked example."""
+        from .state import save_state
+
+        save_state(self, path)
+
+    @classmethod
+    def load(cls, path) -> Playground:
+        """A playground exactly as ``save`` wrote it; a bad file raises ValueError or TypeError
+        and creates nothing."""
+        from .state import apply_state, load_state, playground_kwargs
+
+        state = load_state(path)
+        pg = cls(**playground_kwargs(state))
+        apply_state(pg, state)
+        return pg
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget, and a picture of the network for where no kernel runs (nbviewer)."""
+        from .static_image import mimebundle_with_image, playground_png
+
+        bundle = super()._repr_mimebundle_(**kwargs)
+        try:
+            png = playground_png(self)
+        except Exception:  # noqa: BLE001 - the live widget matters more than its picture
+            return bundle
+        return mimebundle_with_image(bundle, png)
 
     def __repr__(self) -> str:
         return (

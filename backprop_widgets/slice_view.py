@@ -1,0 +1,272 @@
+"""The error as a function of one weight: the derivative behind gradient descent, drawn.
+
+``ErrorSlice`` plots E(θ) for the selected weight θ with every other parameter fixed, the
+current point, the tangent there (its slope is ∂E/∂θ, by backpropagation) and the step
+Δθ = −η ∂E/∂θ the next gradient-descent update takes. Python samples the curve and computes
+the numbers; ``static/slice.js`` draws them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import anywidget
+import numpy as np
+import traitlets
+
+from . import validation as check
+from .mlp import MLP
+from .notation import theta_name
+from .views import STATIC
+
+SAMPLES = 121  # points of the E curve, odd so that the middle one is the current θ exactly
+MIN_HALF_WIDTH = 3.0  # the curve spans θ ± max(3, 2|θ|), widened to show the step
+MAX_ELEMENTS = 1 << 21  # floats per layer in one vectorised pass; larger batches go in chunks
+INSTRUCTION = "Select a weight to see E as a function of it"
+
+
+def _number(value: float) -> float | None:
+    """A float for JSON: None for NaN or ±inf (JSON has no such numbers)."""
+    return float(value) if math.isfinite(value) else None
+
+
+def _short(value: float | None) -> str:
+    return "not finite" if value is None else f"{value:.6g}"
+
+
+class ErrorSlice(anywidget.AnyWidget):
+    """E as a function of one weight θ, the tangent at the current θ and the next step.
+
+    Parameters
+    ----------
+    net : MLP
+        The network; it is read, never changed (the curve is sampled on the side).
+    X : array, shape (N, sizes[0])
+        Inputs of the error E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)², usually the training set.
+    Y : array, shape (N, sizes[-1]) or (N,)
+        Targets.
+    parameter : tuple or None
+        ``(l, i, j)`` for ``weights[l][i, j]`` or ``(l, i, "bias")`` for ``biases[l][i]``;
+        None shows an invitation to select a weight.
+    learning_rate : float
+        η of the step Δθ = −η ∂E/∂θ.
+
+    Attributes
+    ----------
+    thetas, errors : list of float
+        The sampled curve: E (None where not finite) at each θ value, ``SAMPLES`` points
+        over θ ± max(3, 2|θ|), widened to contain θ + Δθ.
+    theta, error, slope, step, error_after : float
+        θ now, E(θ), ∂E/∂θ, Δθ = −η ∂E/∂θ, and E(θ + Δθ) with the other parameters fixed.
+
+    Examples
+    --------
+    >>> import backprop_widgets as bw
+    >>> net = bw.MLP([2, 2, 1], seed=0)
+    >>> X, Y = bw.datasets.xor()
+    >>> ErrorSlice(net, X, Y, (0, 0, 0))  # the last line of a cell: the view displays itself
+    """
+
+    _esm = STATIC / "slice.js"
+    _css = STATIC / "widgets.css"
+
+    learning_rate = traitlets.Float(0.5).tag(sync=True)
+    weight = traitlets.Unicode("").tag(sync=True)  # "l,i,j" or "l,i,bias"; "" for none
+    label = traitlets.Unicode("").tag(sync=True)  # θ²₁₁
+    data_label = traitlets.Unicode("").tag(sync=True)  # which instances E is over, if not all
+    message = traitlets.Unicode(INSTRUCTION).tag(sync=True)
+    thetas = traitlets.List([]).tag(sync=True)
+    errors = traitlets.List([]).tag(sync=True)
+    theta = traitlets.Float(0.0).tag(sync=True)
+    # None where the network overflows (JSON has no NaN or inf)
+    error = traitlets.Float(0.0, allow_none=True).tag(sync=True)
+    slope = traitlets.Float(0.0, allow_none=True).tag(sync=True)
+    step = traitlets.Float(0.0, allow_none=True).tag(sync=True)
+    error_after = traitlets.Float(0.0, allow_none=True).tag(sync=True)
+
+    def __init__(
+        self, net: MLP, X, Y, parameter: tuple | None = None, learning_rate: float = 0.5, **kwargs
+    ) -> None:
+        net, X, Y = _check_data(net, X, Y)
+        parameter = _check_parameter(net, parameter)
+        learning_rate = check.learning_rate(learning_rate)
+        super().__init__(**kwargs)
+        self.net, self.X, self.Y = net, X, Y
+        self._parameter = parameter
+        self.learning_rate = learning_rate
+        self.observe(lambda _: self.update(), "learning_rate")
+        self.update()
+
+    # -- state -----------------------------------------------------------------------------
+
+    @traitlets.validate("learning_rate")
+    def _valid_learning_rate(self, proposal) -> float:
+        return check.learning_rate(proposal["value"])
+
+    @property
+    def parameter(self) -> tuple | None:
+        """The weight the curve varies: ``(l, i, j)``, ``(l, i, "bias")`` or None."""
+        return self._parameter
+
+    @parameter.setter
+    def parameter(self, value: tuple | None) -> None:
+        self._parameter = _check_parameter(self.net, value)
+        self.update()
+
+    def update(
+        self,
+        net: MLP | None = None,
+        parameter: tuple | None = None,
+        learning_rate: float | None = None,
+        X=None,
+        Y=None,
+    ) -> None:
+        """Recompute everything from the network's current weights and send it to the view.
+
+        Call it after the weights changed (a slider, a training step). Arguments that are given
+        replace the current ones, and None keeps them; all are checked before anything changes.
+        A parameter that a new ``net`` does not have is dropped (the view then invites a
+        selection); assign ``view.parameter = None`` to drop it on purpose.
+
+        Parameters
+        ----------
+        net : MLP, optional
+        parameter : tuple, optional
+        learning_rate : float, optional
+        X, Y : arrays, optional
+            New data, given together; shapes as in the constructor.
+        """
+        if (X is None) != (Y is None):
+            raise ValueError("X and Y must be given together (or neither)")
+        if X is None:
+            X, Y = self.X, self.Y
+        new_net, X, Y = _check_data(self.net if net is None else net, X, Y)
+        if parameter is not None:
+            parameter = _check_parameter(new_net, parameter)
+        else:
+            parameter = _existing_parameter(new_net, self._parameter)
+        if learning_rate is not None:
+            learning_rate = check.learning_rate(learning_rate)
+        self.net, self.X, self.Y, self._parameter = new_net, X, Y, parameter
+        if learning_rate is not None and learning_rate != self.learning_rate:
+            self.learning_rate = learning_rate  # its observer calls update() again
+            return
+        self._show()
+
+    # -- the mathematics -------------------------------------------------------------------
+
+    def error_at(self, thetas) -> np.ndarray:
+        """E with the selected weight set to each value of ``thetas``, all else fixed.
+
+        The layers below the weight are computed once; only the net input z it feeds changes,
+        by (θ' − θ) a_j, and the layers above are evaluated for all θ' at once. The network
+        itself is not touched.
+
+        Parameters
+        ----------
+        thetas : array, shape (K,)
+
+        Returns
+        -------
+        ndarray, shape (K,); NaN or inf where the network overflows
+        """
+        if self._parameter is None:
+            raise ValueError("no parameter is selected: set parameter to (l, i, j) first")
+        thetas = check.numeric_array(thetas, "thetas").ravel()
+        net, (l, i, j) = self.net, self._parameter
+        weights, biases = net.weights, net.biases
+        with np.errstate(over="ignore", invalid="ignore"):
+            a = self.X
+            for k in range(l):
+                a = net.activation_of(k + 1).g(_net_input(a, weights[k], biases[k], net.bias))
+            z = _net_input(a, weights[l], biases[l], net.bias)  # (N, sizes[l+1])
+            feeds = np.ones(len(a)) if j == "bias" else a[:, j]  # ∂z_i/∂θ for each instance
+            shift = thetas - net.get_parameter(l, i, j)
+            per_theta = len(a) * max(net.sizes[l + 1 :])
+            chunk = max(1, MAX_ELEMENTS // per_theta)
+            errors = np.empty(len(thetas))
+            for start in range(0, len(thetas), chunk):
+                part = shift[start : start + chunk]
+                zs = np.repeat(z[None], len(part), axis=0)  # (K, N, sizes[l+1])
+                zs[:, :, i] += part[:, None] * feeds[None, :]
+                out = net.activation_of(l + 1).g(zs)
+                for k in range(l + 1, len(weights)):
+                    out = net.activation_of(k + 1).g(
+                        _net_input(out, weights[k], biases[k], net.bias)
+                    )
+                errors[start : start + chunk] = (
+                    0.5 * np.sum((self.Y - out) ** 2, axis=(1, 2)) / len(a)
+                )
+        return errors
+
+    def _show(self) -> None:
+        if self._parameter is None:
+            with self.hold_sync():
+                self.weight, self.label, self.message = "", "", INSTRUCTION
+                self.thetas, self.errors = [], []
+            return
+        net, parameter = self.net, self._parameter
+        l, i, j = parameter
+        theta = net.get_parameter(*parameter)
+        dW, db = net.gradients(self.X, self.Y)
+        slope = float(db[l][i] if j == "bias" else dW[l][i, j])
+        step = -self.learning_rate * slope
+        half = max(MIN_HALF_WIDTH, 2 * abs(theta))
+        half = min(max(half, 1.15 * abs(step)), 20 * half) if math.isfinite(step) else half
+        thetas = theta + half * np.linspace(-1.0, 1.0, SAMPLES)
+        thetas[SAMPLES // 2] = theta
+        errors = self.error_at(np.append(thetas, theta + step))
+        with self.hold_sync():
+            self.weight = ",".join(map(str, parameter))
+            self.label = theta_name(*parameter)
+            self.message = ""
+            self.thetas = [float(t) for t in thetas]
+            self.errors = [_number(e) for e in errors[:-1]]
+            self.theta, self.error = theta, _number(errors[SAMPLES // 2])
+            self.slope, self.step = _number(slope), _number(step)
+            self.error_after = _number(errors[-1])
+
+    def __repr__(self) -> str:
+        where = f"MLP {self.net.sizes}, N={len(self.X)}, learning_rate={self.learning_rate}"
+        if self._parameter is None:
+            return f"ErrorSlice(parameter=None; {where})"
+        return (
+            f"ErrorSlice(parameter={self._parameter} {self.label} = {_short(self.theta)}: "
+            f"E = {_short(self.error)}, ∂E/∂θ = {_short(self.slope)}, "
+            f"Δθ = −η ∂E/∂θ = {_short(self.step)}; {where})"
+        )
+
+
+def _net_input(a: np.ndarray, W: np.ndarray, b: np.ndarray, bias: bool) -> np.ndarray:
+    """z = a θᵀ (+ bias) for a batch (..., n_in): the same arithmetic as ``MLP.predict``."""
+    z = a @ W.T
+    if bias:
+        z += b
+    return z
+
+
+def _check_data(net, X, Y) -> tuple[MLP, np.ndarray, np.ndarray]:
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be a backprop_widgets.MLP; got {type(net).__name__}")
+    X, _ = check.inputs(X, net.sizes[0], "X")
+    Y = check.targets(Y, X.shape[0], net.sizes[-1], "Y")
+    return net, X, Y
+
+
+def _check_parameter(net: MLP, parameter) -> tuple | None:
+    if parameter is None:
+        return None
+    if not isinstance(parameter, (tuple, list)) or len(parameter) != 3:
+        raise TypeError(f'parameter must be (l, i, j), (l, i, "bias") or None; got {parameter!r}')
+    try:
+        return net.check_parameter(*parameter)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"parameter {tuple(parameter)}: {error}") from None
+
+
+def _existing_parameter(net: MLP, parameter) -> tuple | None:
+    """``parameter`` if ``net`` has it, else None (a new architecture may not)."""
+    try:
+        return _check_parameter(net, parameter)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,387 @@
+"""A playground's state as JSON: save a worked example, hand it to a class, load it back exactly.
+
+The file holds the settings (data, architecture, training mode, η, seed), the network with its
+trained weights (``MLP.to_dict``), the selected weight, the instance shown, the place in training
+(epoch, updates, the position within a part-done epoch) and the loss curves::
+
+    {"format": "backprop_widgets.Playground", "version": 1, "dataset": "xor", ...,
+     "net": {"format": "backprop_widgets.MLP", ...}}
+
+``check_state`` checks every field, and how the fields fit together, before anything is used: a
+bad file raises ``ValueError`` or ``TypeError`` naming the field, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from os import PathLike
+from typing import TYPE_CHECKING
+
+from . import datasets
+from . import validation as check
+from .mlp import MLP
+
+if TYPE_CHECKING:
+    from .playground import Playground
+
+FORMAT = "backprop_widgets.Playground"
+VERSION = 1
+
+# The ranges of the playground's controls: a value outside them would be clamped by its slider,
+# so the loaded playground would differ from the saved one. They are refused instead.
+LEARNING_RATE_RANGE = (1e-3, 10.0)  # the η log slider, 10^-3 … 10^1
+NOISE_RANGE = (0.0, 0.5)
+TEST_FRACTION_RANGE = (0.0, 0.5)
+MIN_BATCH_SIZE = 2
+MAX_SEED = 2**31 - 1
+MAX_SAMPLES = 100_000  # n of a sampled dataset: more would only make a hand-edited file slow
+MAX_LOSS_POINTS = 1000  # LossHistory's capacity
+
+FIELDS = (
+    "format",
+    "version",
+    "dataset",
+    "noise",
+    "test_fraction",
+    "n",
+    "mode",
+    "batch_size",
+    "learning_rate",
+    "seed",
+    "hidden",
+    "activation",
+    "output_activation",
+    "selected",
+    "instance",
+    "epoch",
+    "updates",
+    "cursor",
+    "train_loss",
+    "test_loss",
+    "net",
+)
+
+
+def playground_state(pg: Playground) -> dict:
+    """Everything needed to rebuild ``pg`` exactly, as a JSON-ready dict."""
+    selected = None if pg.selected is None else list(pg.selected)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "dataset": pg.dataset_select.value,
+        "noise": float(pg.noise_slider.value),
+        "test_fraction": float(pg.test_slider.value),
+        "n": int(pg._sample_n),
+        "mode": pg.mode_select.value,
+        "batch_size": int(pg.batch_slider.value),
+        "learning_rate": float(pg.learning_rate),
+        "seed": int(pg.seed_text.value),
+        "hidden": list(pg.net.sizes[1:-1]),
+        "activation": pg.activation_select.value,
+        "output_activation": pg.output_select.value,
+        "selected": selected,
+        "instance": int(pg.instance_slider.value),
+        "epoch": int(pg.epoch),
+        "updates": int(pg.updates),
+        "cursor": int(pg._cursor),
+        "train_loss": [list(point) for point in pg.train_history.points],
+        "test_loss": [list(point) for point in pg.test_history.points],
+        "net": pg.net.to_dict(),
+    }
+
+
+def _playground():
+    """The playground module, imported when first needed: it may import this one."""
+    from . import playground
+
+    return playground
+
+
+def _name(key: str) -> str:
+    return f'state["{key}"]'
+
+
+def _choice(data: dict, key: str, choices) -> str:
+    value = data[key]
+    if not isinstance(value, str):
+        raise TypeError(f"{_name(key)} must be one of {list(choices)}; got {value!r}")
+    if value not in choices:
+        raise ValueError(f"{_name(key)} must be one of {list(choices)}; got {value!r}")
+    return value
+
+
+def _integer(data: dict, key: str, low: int, high: int | None = None) -> int:
+    value = check.integer(data[key], _name(key))
+    if value < low or (high is not None and value > high):
+        upper = "" if high is None else f" … {high}"
+        kind = f"an integer {low}{upper}" if upper else f"an integer >= {low}"
+        raise ValueError(f"{_name(key)} must be {kind}; got {value}")
+    return value
+
+
+def _number(data: dict, key: str, low: float, high: float) -> float:
+    value = check.real(data[key], _name(key))
+    if not low <= value <= high:
+        raise ValueError(f"{_name(key)} must be a number from {low:g} to {high:g}; got {value:g}")
+    return value
+
+
+def _learning_rate(data: dict) -> float:
+    value = check.learning_rate(data["learning_rate"], _name("learning_rate"))
+    low, high = LEARNING_RATE_RANGE
+    if not low <= value <= high:
+        raise ValueError(
+            f"{_name('learning_rate')} must be a number from {low:g} to {high:g} (the η slider's "
+            f"range); got {value:g}"
+        )
+    return float(f"{value:.12g}")  # what the η slider keeps
+
+
+def _hidden(data: dict) -> list[int]:
+    hidden = data["hidden"]
+    if not isinstance(hidden, list):
+        raise TypeError(
+            f"{_name('hidden')} must be a list of neuron counts such as [4, 3]; got {hidden!r}"
+        )
+    try:
+        return _playground().check_hidden(hidden, _name("hidden"))
+    except ValueError as error:
+        if str(error).startswith(_name("hidden")):
+            raise
+        raise ValueError(f"{_name('hidden')}: {error}") from None
+
+
+def _training_set(dataset: str, n: int, noise: float, test_fraction: float) -> tuple:
+    """The playground's training data for these settings, as ``Playground._load_data`` makes it:
+    X of shape (N, n_inputs), Y of shape (N, n_outputs)."""
+    if dataset not in datasets.SAMPLED:
+        return datasets.load(dataset)
+    X, Y = datasets.load(dataset, n=n, noise=noise, seed=0)
+    if test_fraction > 0:
+        X, Y = datasets.train_test_split(X, Y, test_fraction, seed=0)[:2]
+    return X, Y
+
+
+def _loss_points(data: dict, key: str, epoch: int) -> list[list[float]]:
+    points = data[key]
+    if not isinstance(points, list):
+        raise TypeError(f"{_name(key)} must be a list of [epoch, loss] pairs; got {points!r}")
+    if len(points) > MAX_LOSS_POINTS:
+        raise ValueError(
+            f"{_name(key)} must hold at most {MAX_LOSS_POINTS} points; got {len(points)}"
+        )
+    result = []
+    for k, point in enumerate(points):
+        where = f"{_name(key)}[{k}]"
+        if not isinstance(point, list) or len(point) != 2:
+            raise TypeError(f"{where} must be an [epoch, loss] pair; got {point!r}")
+        at = check.real(point[0], f"{where}[0] (the epoch)", minimum=0.0)
+        loss = check.real(point[1], f"{where}[1] (the loss)", minimum=0.0)
+        if at > epoch or (result and at < result[-1][0]):
+            raise ValueError(
+                f"{where}: epochs must rise from 0 to state['epoch'] = {epoch}; got {at:g}"
+            )
+        result.append([at, loss])
+    return result
+
+
+def _net(data: dict, sizes: list[int], activation: str, output: str, seed: int) -> dict:
+    try:
+        net = MLP.from_dict(data["net"])
+    except (TypeError, ValueError) as error:
+        message = str(error).replace("data[", 'state["net"][').replace("data ", 'state["net"] ')
+        if not message.startswith(_name("net")):
+            message = f"{_name('net')}: {message}"
+        raise type(error)(message) from None
+    expected = {
+        "sizes": (net.sizes, sizes),
+        "activation": (net.activation, activation),
+        "output_activation": (net.output_activation, output),
+        "seed": (net.seed, seed),
+        "bias": (net.bias, True),
+    }
+    for key, (got, want) in expected.items():
+        if got != want:
+            raise ValueError(
+                f'{_name("net")}["{key}"] must be {want!r} to fit the other settings (dataset, '
+                f"hidden, activation, output_activation, seed); got {got!r}"
+            )
+    return net.to_dict()
+
+
+def check_state(data: object) -> dict:
+    """Check a playground state (from ``playground_state`` or a JSON file) field by field.
+
+    Returns a normalized copy, still JSON-ready. Raises ``TypeError`` for a field of the wrong
+    type and ``ValueError`` for a wrong value, naming the field (``state["learning_rate"]``);
+    the state is used by nobody until it has passed every check.
+    """
+    if not isinstance(data, dict):
+        raise TypeError(
+            f"a playground state must be a dict (a JSON object); got {type(data).__name__}"
+        )
+    if data.get("format") != FORMAT:
+        raise ValueError(
+            f"{_name('format')} must be {FORMAT!r}: this is not a saved playground; got "
+            f"{data.get('format')!r}"
+        )
+    if data.get("version") != VERSION:
+        raise ValueError(
+            f"{_name('version')} must be {VERSION} (this version of backprop_widgets reads "
+            f"version {VERSION} files); got {data.get('version')!r}"
+        )
+    missing = [key for key in FIELDS if key not in data]
+    if missing:
+        raise ValueError(f"state is missing the field(s) {missing}")
+    unknown = sorted(set(data) - set(FIELDS), key=str)
+    if unknown:
+        raise ValueError(f"state has unknown field(s) {unknown}; expected only {list(FIELDS)}")
+
+    dataset = _choice(data, "dataset", datasets.NAMES)
+    noise = _number(data, "noise", *NOISE_RANGE)
+    test_fraction = _number(data, "test_fraction", *TEST_FRACTION_RANGE)
+    n = _integer(data, "n", 2, MAX_SAMPLES)
+    X, Y = _training_set(dataset, n, noise, test_fraction)
+    n_train = len(X)
+    has_test = dataset in datasets.SAMPLED and test_fraction > 0
+    mode = _choice(data, "mode", _playground().MODES)
+    batch_size = _integer(data, "batch_size", MIN_BATCH_SIZE, max(MIN_BATCH_SIZE, n_train))
+    learning_rate = _learning_rate(data)
+    seed = _integer(data, "seed", 0, MAX_SEED)
+    hidden = _hidden(data)
+    activation = _choice(data, "activation", _playground().ACTIVATION_NAMES)
+    output = _choice(data, "output_activation", _playground().ACTIVATION_NAMES)
+    instance = _integer(data, "instance", 0, n_train - 1)
+    epoch = _integer(data, "epoch", 0)
+    updates = _integer(data, "updates", 0)
+    cursor = _integer(data, "cursor", 0, n_train - 1)
+    train_loss = _loss_points(data, "train_loss", epoch)
+    test_loss = _loss_points(data, "test_loss", epoch)
+    if test_loss and not has_test:
+        raise ValueError(
+            f"{_name('test_loss')} must be empty: these settings leave no test set "
+            f"(test_fraction 0, or a truth table); got {len(test_loss)} points"
+        )
+    sizes = [X.shape[1], *hidden, Y.shape[1]]
+    net = _net(data, sizes, activation, output, seed)
+
+    selected = data["selected"]
+    if selected is not None:
+        if not isinstance(selected, list) or len(selected) != 3:
+            raise TypeError(
+                f'{_name("selected")} must be null, [l, i, j] or [l, i, "bias"]; got {selected!r}'
+            )
+        try:
+            selected = list(MLP.from_dict(net).check_parameter(*selected))
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{_name('selected')}: {error}") from None
+
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "dataset": dataset,
+        "noise": noise,
+        "test_fraction": test_fraction,
+        "n": n,
+        "mode": mode,
+        "batch_size": batch_size,
+        "learning_rate": learning_rate,
+        "seed": seed,
+        "hidden": hidden,
+        "activation": activation,
+        "output_activation": output,
+        "selected": selected,
+        "instance": instance,
+        "epoch": epoch,
+        "updates": updates,
+        "cursor": cursor,
+        "train_loss": train_loss,
+        "test_loss": test_loss,
+        "net": net,
+    }
+
+
+def playground_kwargs(state: dict) -> dict:
+    """The ``Playground(...)`` arguments of a (checked) state: its settings, without weights."""
+    state = check_state(state)
+    return {
+        "dataset": state["dataset"],
+        "hidden": state["hidden"],
+        "activation": state["activation"],
+        "output_activation": state["output_activation"],
+        "learning_rate": state["learning_rate"],
+        "mode": state["mode"],
+        "seed": state["seed"],
+        "noise": state["noise"],
+        "test_fraction": state["test_fraction"],
+        "n": state["n"],
+        "batch_size": state["batch_size"],
+    }
+
+
+def _restore_history(history, points: list) -> None:
+    history.clear()
+    for epoch, loss in points:
+        history.add(epoch, loss)
+
+
+def apply_state(pg: Playground, state: dict) -> None:
+    """Make ``pg`` show ``state``: settings, trained weights, selection, place in training.
+
+    The whole state is checked first; a bad one raises and leaves ``pg`` as it was. Training
+    is paused.
+    """
+    state = check_state(state)
+    net = MLP.from_dict(state["net"])
+    pg.pause()
+    pg.selected = None  # no derivation typeset for each intermediate network
+    pg._sample_n = state["n"]
+    pg.dataset_select.value = state["dataset"]
+    pg.noise_slider.value = state["noise"]
+    pg.test_slider.value = state["test_fraction"]
+    pg.activation_select.value = state["activation"]
+    pg.output_select.value = state["output_activation"]
+    pg.seed_text.value = state["seed"]
+    pg.hidden_text.value = ", ".join(map(str, state["hidden"]))
+    pg._rebuild(data=True)  # data and network from exactly these settings (n has no control)
+    if pg.net.sizes != net.sizes:
+        raise RuntimeError(f"the playground built {pg.net.sizes}, not the saved {net.sizes}")
+    pg.mode_select.value = state["mode"]
+    pg.batch_slider.value = state["batch_size"]
+    pg.learning_rate = state["learning_rate"]
+    for target, saved in zip(pg.net.weights + pg.net.biases, net.weights + net.biases):
+        target[...] = saved
+    pg.epoch = state["epoch"]
+    pg.updates = state["updates"]
+    pg._cursor = state["cursor"]
+    _restore_history(pg.train_history, state["train_loss"])
+    _restore_history(pg.test_history, state["test_loss"])
+    pg.instance_slider.value = state["instance"]
+    if state["selected"] is None:
+        pg._refresh(derive=True, immediately=True)
+    else:
+        pg.selected = tuple(state["selected"])  # refreshes the views and the derivation
+
+
+def save_state(pg: Playground, path: str | PathLike) -> None:
+    """Write ``pg``'s state as JSON to ``path``."""
+    check.path(path)
+    text = json.dumps(playground_state(pg), indent=1, allow_nan=False)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def load_state(path: str | PathLike) -> dict:
+    """Read and check a state saved with ``save_state``; a malformed file raises ``ValueError``."""
+    check.path(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except UnicodeDecodeError:
+        raise ValueError(f"path {str(path)!r} is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"path {str(path)!r} is not valid JSON: {error}") from None
+    try:
+        return check_state(data)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{str(path)!r}: {error}") from None

@@ -1,0 +1,200 @@
+// E as a function of one weight θ: the curve, the tangent at θ and the next gradient-descent
+// step. Python samples the curve and computes every number; this module only draws them.
+
+const SVG = "http://www.w3.org/2000/svg";
+const W = 480;
+const H = 280;
+const PAD = { left: 72, right: 18, top: 14, bottom: 44 };
+const STRIP = 24; // px above the θ axis kept free of the curve for the step arrow
+const MIN_ARROW = 22; // px: a step shorter than this on screen is drawn this long, dashed
+let widgets = 0; // for ids that stay unique with several views on one page
+
+const make = (tag, attrs = {}, parent = null) => {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
+};
+
+const fmt = (v) => {
+  if (v === null || !Number.isFinite(v)) return "not finite";
+  if (v === 0) return "0";
+  const text = Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(3) : String(+v.toPrecision(4));
+  return text.replace(/^-/, "−");
+};
+const finite = (v) => v !== null && Number.isFinite(v);
+const tickText = (v) => (v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? v.toExponential(1) : String(+v.toPrecision(3)));
+
+function niceTicks(lo, hi, count = 5) {
+  const span = hi - lo || 1;
+  const step = 10 ** Math.floor(Math.log10(span / count));
+  const unit = [1, 2, 5, 10].map((m) => m * step).find((s) => span / s <= count) ?? step * 10;
+  const ticks = [];
+  for (let t = Math.ceil(lo / unit) * unit; t <= hi + unit * 1e-9; t += unit) ticks.push(+t.toPrecision(12));
+  return ticks;
+}
+
+function legendRow(parent, swatch, text) {
+  const row = document.createElement("div");
+  row.className = `bw-slice-key bw-slice-key-${swatch}`;
+  const mark = document.createElement("span");
+  mark.className = "bw-slice-swatch";
+  const words = document.createElement("span");
+  words.textContent = text;
+  row.append(mark, words);
+  parent.appendChild(row);
+}
+
+function render({ model, el }) {
+  const id = `bw-slice-clip-${++widgets}`;
+  const root = document.createElement("div");
+  root.className = "bw-slice";
+  const title = document.createElement("div");
+  title.className = "bw-slice-title";
+  const svg = make("svg", { viewBox: `0 0 ${W} ${H}`, class: "bw-slice-svg", role: "img" });
+  const legend = document.createElement("div");
+  legend.className = "bw-slice-legend";
+  root.append(title, svg, legend);
+  el.appendChild(root);
+
+  let frame = 0;
+  function draw() {
+    frame = 0;
+    svg.replaceChildren();
+    legend.replaceChildren();
+    const label = model.get("label");
+    const thetas = model.get("thetas");
+    const errors = model.get("errors");
+    const x0 = PAD.left;
+    const x1 = W - PAD.right;
+    const y0 = H - PAD.bottom;
+    const y1 = PAD.top;
+    if (!model.get("weight") || !thetas.length) {
+      delete root.dataset.theta;
+      delete root.dataset.slope;
+      delete root.dataset.step;
+      root.dataset.weight = "";
+      title.textContent = "Error E as a function of one weight";
+      make("rect", { x: x0, y: y1, width: x1 - x0, height: y0 - y1, class: "bw-slice-empty" }, svg);
+      const text = make("text", { x: (x0 + x1) / 2, y: (y0 + y1) / 2, class: "bw-slice-message" }, svg);
+      text.textContent = model.get("message");
+      svg.setAttribute("aria-label", model.get("message"));
+      return;
+    }
+    const theta = model.get("theta");
+    const error = model.get("error");
+    const slope = model.get("slope");
+    const step = model.get("step");
+    const after = model.get("error_after");
+    const eta = model.get("learning_rate");
+    root.dataset.weight = model.get("weight");
+    root.dataset.theta = String(theta);
+    root.dataset.slope = String(slope);
+    root.dataset.step = String(step);
+    delete root.dataset.magnified;
+    const data = model.get("data_label");
+    title.textContent = `Error E${data ? ` of ${data}` : ""} as a function of ${label}, all other parameters fixed`;
+
+    const shown = [...errors, error, after].filter(finite);
+    let ymin = Math.min(...shown);
+    let ymax = Math.max(...shown);
+    if (!Number.isFinite(ymin)) [ymin, ymax] = [0, 1];
+    if (ymax - ymin < 1e-9) {
+      const pad = Math.max(Math.abs(ymax) * 0.05, 1e-3);
+      [ymin, ymax] = [ymin - pad, ymax + pad];
+    }
+    const ypad = (ymax - ymin) * 0.08;
+    ymin -= ypad;
+    ymax += ypad;
+    const xmin = thetas[0];
+    const xmax = thetas[thetas.length - 1];
+    const sx = (x) => x0 + ((x - xmin) / (xmax - xmin)) * (x1 - x0);
+    const sy = (y) => y0 - STRIP - ((y - ymin) / (ymax - ymin)) * (y0 - STRIP - y1);
+    svg.setAttribute(
+      "aria-label",
+      `E against ${label}: at ${label} = ${fmt(theta)}, E = ${fmt(error)}, slope ${fmt(slope)}, next step ${fmt(step)}`,
+    );
+
+    const clip = make("clipPath", { id }, make("defs", {}, svg));
+    make("rect", { x: x0, y: y1, width: x1 - x0, height: y0 - STRIP - y1 }, clip);
+    for (const t of niceTicks(ymin, ymax, 4)) {
+      make("line", { x1: x0, y1: sy(t), x2: x1, y2: sy(t), class: "bw-grid" }, svg);
+      make("text", { x: x0 - 6, y: sy(t) + 4, class: "bw-tick bw-tick-y" }, svg).textContent = tickText(t);
+    }
+    for (const t of niceTicks(xmin, xmax, 7)) {
+      make("line", { x1: sx(t), y1: y0, x2: sx(t), y2: y0 + 5, class: "bw-axis" }, svg);
+      make("text", { x: sx(t), y: y0 + 18, class: "bw-tick" }, svg).textContent = tickText(t);
+    }
+    make("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "bw-axis" }, svg);
+    make("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "bw-axis" }, svg);
+    make("text", { x: (x0 + x1) / 2, y: H - 6, class: "bw-axis-label bw-slice-axis-theta" }, svg).textContent = label;
+    make("text", { x: 14, y: (y0 + y1) / 2 + 5, class: "bw-axis-label bw-slice-axis-e" }, svg).textContent = "E";
+
+    const plot = make("g", { "clip-path": `url(#${id})` }, svg);
+    let d = "";
+    let pen = false;
+    thetas.forEach((t, k) => {
+      const e = errors[k];
+      if (e === null || !Number.isFinite(e)) {
+        pen = false;
+        return;
+      }
+      d += `${pen ? "L" : "M"} ${sx(t).toFixed(2)} ${sy(e).toFixed(2)} `;
+      pen = true;
+    });
+    make("path", { d, class: "bw-slice-curve" }, plot);
+
+    const marks = make("g", {}, svg);
+    const haveStep = finite(step) && finite(after);
+    if (finite(error)) {
+      make("line", { x1: sx(theta), y1: sy(error), x2: sx(theta), y2: y0, class: "bw-slice-guide" }, marks);
+      if (finite(slope)) {
+        const reach = (xmax - xmin) / 4;
+        const ta = theta - reach;
+        const tb = theta + reach;
+        make("line", { x1: sx(ta), y1: sy(error - slope * reach), x2: sx(tb), y2: sy(error + slope * reach), class: "bw-slice-tangent" }, plot);
+      }
+      if (haveStep && step !== 0) {
+        // A step too short to see at this scale is drawn longer, dashed, and said so.
+        const xa = sx(theta);
+        const toScale = Math.abs(sx(theta + step) - xa) >= MIN_ARROW / 2;
+        const dir = Math.sign(step);
+        const xb = toScale ? sx(theta + step) : xa + dir * MIN_ARROW;
+        const ya = y0 - 12;
+        const head = Math.min(9, Math.abs(xb - xa));
+        const arrow = make("g", { class: `bw-slice-step${toScale ? "" : " bw-slice-step-magnified"}` }, marks);
+        make("line", { x1: xa, y1: ya, x2: xb - dir * head, y2: ya, class: "bw-slice-step-line" }, arrow);
+        make("polygon", { points: `${xb},${ya} ${xb - dir * head},${ya - 5} ${xb - dir * head},${ya + 5}`, class: "bw-slice-step-head" }, arrow);
+        if (toScale) {
+          make("line", { x1: xb, y1: sy(after), x2: xb, y2: ya, class: "bw-slice-guide bw-slice-step-guide" }, arrow);
+          make("circle", { cx: xb, cy: sy(after), r: 5, class: "bw-slice-next" }, arrow);
+        } else {
+          root.dataset.magnified = "true";
+        }
+      }
+      make("circle", { cx: sx(theta), cy: sy(error), r: 5.5, class: "bw-slice-now" }, marks);
+    }
+
+    legendRow(legend, "now", `now: ${label} = ${fmt(theta)}, E = ${fmt(error)}`);
+    legendRow(legend, "tangent", `tangent: slope ∂E/∂θ = ${fmt(slope)}`);
+    const scale = root.dataset.magnified ? "; too short to see here: its arrow is drawn longer, dashed" : "";
+    const change = finite(after) && finite(error) ? ` (change ${fmt(after - error)})` : "";
+    legendRow(
+      legend,
+      "step",
+      `next step −η ∂E/∂θ = ${fmt(step)} (η = ${fmt(eta)}); E there = ${fmt(after)}${change} if only ${label} moved${scale}`,
+    );
+  }
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(draw);
+  };
+  for (const name of ["thetas", "errors", "theta", "error", "slope", "step", "error_after", "learning_rate", "weight", "label", "message"]) {
+    model.on(`change:${name}`, schedule);
+  }
+  draw();
+  return () => {
+    if (frame) cancelAnimationFrame(frame);
+  };
+}
+
+export default { render };

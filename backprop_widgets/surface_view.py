@@ -1,0 +1,381 @@
+"""What the network computes over its input space: the decision surface and each hidden unit.
+
+For two inputs, ``DecisionSurface`` evaluates the network on a square grid over the data and
+sends the output ŷ as an image (one byte a pixel), the level line between the two classes and
+the data points; for one input it sends the fitted curve ŷ(x) over the data. For every hidden
+neuron it sends the same picture of that neuron's activation a, drawn small and enlarged on
+hover. Python computes every number; ``static/surface.js`` draws them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import anywidget
+import numpy as np
+import traitlets
+
+from . import validation as check
+from .mlp import MLP
+from .notation import SUBSCRIPTS, node_name
+from .views import STATIC
+
+GRID = 60  # pixels a side of the 2-D images
+CURVE_POINTS = 200  # points of the 1-D curves
+MARGIN = 0.15  # of the data's extent, added on each side
+MIN_INTERVAL = 0.2  # seconds between two updates asked for with request_update()
+BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # ranges of bounded activations
+
+
+def activation_name(layer: int, i: int) -> str:
+    """The lecture's label of neuron i (0-based) of layer ``layer`` (0 = input): a²₁ etc."""
+    return node_name("a", layer, i)
+
+
+def activations(net: MLP, X: np.ndarray) -> list[np.ndarray]:
+    """The forward pass for a batch: ``a[l]`` of shape (N, sizes[l]), ``a[0]`` is X."""
+    a = [X]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for l, (W, b) in enumerate(zip(net.weights, net.biases)):
+            z = a[-1] @ W.T
+            if net.bias:
+                z += b
+            a.append(net.activation_of(l + 1).g(z))
+    return a
+
+
+def to_bytes(values: np.ndarray, low: float, high: float) -> bytes:
+    """Values mapped linearly from [low, high] to 0 … 255 (clipped; NaN to the middle)."""
+    scaled = (np.nan_to_num(values, nan=(low + high) / 2) - low) / (high - low)
+    return np.round(np.clip(scaled, 0.0, 1.0) * 255).astype(np.uint8).tobytes()
+
+
+def level_line(values: np.ndarray, xs: np.ndarray, ys: np.ndarray, level: float) -> np.ndarray:
+    """Segments of the line where ``values`` crosses ``level`` (marching squares).
+
+    Parameters
+    ----------
+    values : array, shape (R, C)
+        ``values[r, c]`` is taken at the point (xs[c], ys[r]).
+    xs : array, shape (C,)
+    ys : array, shape (R,)
+    level : float
+
+    Returns
+    -------
+    ndarray, shape (S, 4): one segment (x_a, y_a, x_b, y_b) a row, crossings found by linear
+    interpolation along the grid's edges.
+    """
+    v = np.nan_to_num(values - level)
+    above = v > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_row = v[:, :-1] / (v[:, :-1] - v[:, 1:])  # along each row, (R, C-1)
+        t_col = v[:-1] / (v[:-1] - v[1:])  # along each column, (R-1, C)
+    row_x = xs[:-1] + t_row * np.diff(xs)
+    col_y = ys[:-1, None] + t_col * np.diff(ys)[:, None]
+    row_cut = above[:, :-1] != above[:, 1:]
+    col_cut = above[:-1] != above[1:]
+    # The four edges of cell (r, c), in the order top, right, bottom, left.
+    cut = np.stack([row_cut[:-1], col_cut[:, 1:], row_cut[1:], col_cut[:, :-1]], axis=-1)
+    R, C = v.shape[0] - 1, v.shape[1] - 1
+    px = np.stack(
+        [row_x[:-1], np.broadcast_to(xs[1:], (R, C)), row_x[1:], np.broadcast_to(xs[:-1], (R, C))],
+        axis=-1,
+    )
+    py = np.stack(
+        [
+            np.broadcast_to(ys[:-1, None], (R, C)),
+            col_y[:, 1:],
+            np.broadcast_to(ys[1:, None], (R, C)),
+            col_y[:, :-1],
+        ],
+        axis=-1,
+    )
+    count = cut.sum(axis=-1)
+    segments = []
+    r, c = np.nonzero(count == 2)
+    if len(r):
+        first_two = np.argsort(~cut[r, c], axis=-1, kind="stable")[:, :2]
+        a, b = first_two[:, 0], first_two[:, 1]
+        segments.append(np.c_[px[r, c, a], py[r, c, a], px[r, c, b], py[r, c, b]])
+    # A saddle cuts all four edges: the mean of the corners decides which corners it joins.
+    r, c = np.nonzero(count == 4)
+    if len(r):
+        centre_above = (v[r, c] + v[r, c + 1] + v[r + 1, c] + v[r + 1, c + 1]) > 0
+        joined = centre_above == above[r, c]  # top left to bottom right: cut off the others
+        for where, pairs in ((joined, ((0, 1), (2, 3))), (~joined, ((3, 0), (1, 2)))):
+            rr, cc = r[where], c[where]
+            for a, b in pairs:
+                segments.append(np.c_[px[rr, cc, a], py[rr, cc, a], px[rr, cc, b], py[rr, cc, b]])
+    return np.concatenate(segments) if segments else np.empty((0, 4))
+
+
+class DecisionSurface(anywidget.AnyWidget):
+    """The network's output over its input space, with the data and each hidden unit's picture.
+
+    Parameters
+    ----------
+    net : MLP
+        The network; it is read, never changed. With 2 inputs the view is a heat map of ŷ over
+        the plane, with 1 input the curve ŷ(x); other networks get a short explanation.
+    X : array, shape (N, sizes[0])
+        Training inputs, drawn filled.
+    Y : array, shape (N, sizes[-1]) or (N,)
+        Training targets: they colour the points (2-D) or place them (1-D).
+    X_test, Y_test : arrays, optional
+        A test set, drawn hollow; given together.
+    output : int
+        Which output neuron to show (0-based) when the network has several.
+    min_interval : float
+        Seconds between two updates asked for with ``request_update`` (training).
+
+    Attributes
+    ----------
+    grid_points : ndarray, shape (GRID * GRID, 2)
+        The 2-D grid, row by row from the top (largest x₂), x₁ increasing along a row.
+    grid_values : ndarray, shape (GRID, GRID)
+        ŷ at those points, ``grid_values.ravel()[m]`` at ``grid_points[m]``.
+    hidden_values : list of ndarray
+        Each hidden neuron's activation on the grid (2-D, shape (GRID, GRID)) or along
+        ``curve_x`` (1-D, shape (CURVE_POINTS,)), layer by layer.
+    curve_x, curve_values : ndarray, shape (CURVE_POINTS,)
+        1-D: the inputs and the fitted ŷ.
+    """
+
+    _esm = STATIC / "surface.js"
+    _css = STATIC / "widgets.css"
+
+    kind = traitlets.Unicode("none").tag(sync=True)  # "2d", "1d" or "none"
+    message = traitlets.Unicode("").tag(sync=True)
+    output_label = traitlets.Unicode("ŷ").tag(sync=True)
+    input_labels = traitlets.List(traitlets.Unicode(), ["x₁", "x₂"]).tag(sync=True)
+    # 2-D: [x₁ min, x₁ max, x₂ min, x₂ max] of the grid; 1-D: [x min, x max]
+    extent = traitlets.List([]).tag(sync=True)
+    grid_size = traitlets.Int(GRID).tag(sync=True)
+    image = traitlets.Bytes(b"").tag(sync=True)  # GRID² bytes, rows from the top
+    value_range = traitlets.List([0.0, 1.0]).tag(sync=True)  # ŷ mapped to bytes 0 and 255
+    level = traitlets.Float(0.5).tag(sync=True)
+    contour = traitlets.List([]).tag(sync=True)  # [[x₁, x₂, x₁', x₂'], ...] where ŷ = level
+    train = traitlets.List([]).tag(sync=True)  # 2-D: [[x₁, x₂, y], ...]; 1-D: [[x, y], ...]
+    test = traitlets.List([]).tag(sync=True)
+    curve = traitlets.List([]).tag(sync=True)  # 1-D: [[x, ŷ], ...]
+    # [{"label": "a²₁", "layer": 1, "index": 0, "range": [lo, hi]}, ...]; in 1-D also
+    # "values": a along the curve's x, rounded to a ten-thousandth of the range
+    hidden = traitlets.List([]).tag(sync=True)
+    hidden_images = traitlets.Bytes(b"").tag(sync=True)  # 2-D: GRID² bytes per hidden neuron
+    updates = traitlets.Int(0).tag(sync=True)
+
+    def __init__(
+        self,
+        net: MLP,
+        X,
+        Y,
+        X_test=None,
+        Y_test=None,
+        output: int = 0,
+        min_interval: float = MIN_INTERVAL,
+        **kwargs,
+    ) -> None:
+        data = _check_data(net, X, Y, X_test, Y_test)
+        output = check.integer(output, "output", minimum=0)
+        if output >= net.sizes[-1]:
+            raise ValueError(
+                f"output must be an output neuron 0 … {net.sizes[-1] - 1}; got {output}"
+            )
+        min_interval = check.real(min_interval, "min_interval", minimum=0.0)
+        super().__init__(**kwargs)
+        self.output, self.min_interval = output, min_interval
+        self._pending: asyncio.TimerHandle | None = None
+        self._last_update = -np.inf
+        self.grid_points = self.grid_values = self.curve_x = self.curve_values = None
+        self.hidden_values: list[np.ndarray] = []
+        self._set_data(*data)
+        self.update()
+
+    def _set_data(self, net, X, Y, X_test, Y_test) -> None:
+        self.net, self.X, self.Y, self.X_test, self.Y_test = net, X, Y, X_test, Y_test
+        if self.output >= net.sizes[-1]:
+            self.output = 0
+        targets = np.concatenate([Y[:, self.output], Y_test[:, self.output]])
+        low, high = float(targets.min()), float(targets.max())
+        if high - low < 1e-12:
+            low, high = low - 0.5, high + 0.5
+        self._range = (low, high)
+        inputs = np.concatenate([X, X_test])
+        low_x, high_x = inputs.min(axis=0), inputs.max(axis=0)
+        if net.sizes[0] == 2:
+            centre = (low_x + high_x) / 2
+            half = max(float(np.max(high_x - low_x)) / 2 * (1 + 2 * MARGIN), 0.5)
+            self._box = (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
+            x0, x1, y0, y1 = self._box
+            pixel = 2 * half / GRID
+            self._xs = np.linspace(x0 + pixel / 2, x1 - pixel / 2, GRID)
+            self._ys = np.linspace(y1 - pixel / 2, y0 + pixel / 2, GRID)  # from the top
+            gx, gy = np.meshgrid(self._xs, self._ys)
+            self.grid_points = np.c_[gx.ravel(), gy.ravel()]
+        elif net.sizes[0] == 1:
+            span = max(float(high_x[0] - low_x[0]), 1e-9)
+            self._box = (low_x[0] - MARGIN * span, high_x[0] + MARGIN * span)
+            self.curve_x = np.linspace(*self._box, CURVE_POINTS)
+
+    # -- updates ---------------------------------------------------------------------------
+
+    def update(self, net: MLP | None = None, X=None, Y=None, X_test=None, Y_test=None) -> None:
+        """Recompute everything from the network's current weights and send it to the view.
+
+        Given ``X`` and ``Y``, the data are replaced along with the test set (``X_test``,
+        ``Y_test``; none when left out). Everything is checked before anything changes.
+        """
+        if X is None and Y is None:
+            if X_test is not None or Y_test is not None:
+                raise ValueError("X_test and Y_test can only be given with new X and Y")
+            X, Y, X_test, Y_test = self.X, self.Y, self.X_test, self.Y_test
+        self._set_data(*_check_data(self.net if net is None else net, X, Y, X_test, Y_test))
+        self._cancel_pending()
+        self._last_update = time.perf_counter()
+        n_inputs = self.net.sizes[0]
+        if n_inputs == 2:
+            self._show_plane()
+        elif n_inputs == 1:
+            self._show_line()
+        else:
+            with self.hold_sync():
+                self.kind = "none"
+                self.message = (
+                    "The decision surface needs a network with 1 or 2 inputs; "
+                    f"this one has {n_inputs}."
+                )
+                self.updates += 1
+
+    def request_update(self) -> None:
+        """Update now if the last update is at least ``min_interval`` seconds old, else once
+        when it is (requests in between are merged). For calls from a training loop."""
+        wait = self._last_update + self.min_interval - time.perf_counter()
+        if wait <= 0:
+            self.update()
+            return
+        if self._pending is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop to come back later: update now
+            self.update()
+            return
+        self._pending = loop.call_later(wait, self._run_pending)
+
+    def _run_pending(self) -> None:
+        self._pending = None
+        self.update()
+
+    def _cancel_pending(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+
+    # -- the pictures ----------------------------------------------------------------------
+
+    def _hidden(self, a: list[np.ndarray], shape: tuple) -> tuple[list[dict], list[np.ndarray]]:
+        """Each hidden neuron's activation, reshaped, with its label and its colour range."""
+        entries, values = [], []
+        for layer in range(1, len(a) - 1):
+            name = self.net.activation_of(layer).name
+            for i in range(a[layer].shape[1]):
+                v = a[layer][:, i].reshape(shape)
+                low, high = BOUNDED.get(name, (float(np.nanmin(v)), float(np.nanmax(v))))
+                if not high - low > 1e-12:
+                    low, high = low - 0.5, high + 0.5
+                entries.append(
+                    {
+                        "label": activation_name(layer, i),
+                        "layer": layer,
+                        "index": i,
+                        "range": [low, high],
+                    }
+                )
+                values.append(v)
+        return entries, values
+
+    def _points(self, X: np.ndarray, Y: np.ndarray) -> list:
+        return np.c_[X, Y[:, self.output]].tolist()
+
+    def _common(self) -> None:
+        self.message = ""
+        several = self.net.sizes[-1] > 1
+        self.output_label = "ŷ" + (str(self.output + 1).translate(SUBSCRIPTS) if several else "")
+        self.value_range = list(self._range)
+        self.level = (self._range[0] + self._range[1]) / 2
+        self.train = self._points(self.X, self.Y)
+        self.test = self._points(self.X_test, self.Y_test)
+        self.updates += 1
+
+    def _show_plane(self) -> None:
+        a = activations(self.net, self.grid_points)
+        self.grid_values = a[-1][:, self.output].reshape(GRID, GRID)
+        entries, self.hidden_values = self._hidden(a, (GRID, GRID))
+        low, high = self._range
+        level = (low + high) / 2
+        segments = level_line(self.grid_values, self._xs, self._ys, level)
+        with self.hold_sync():
+            self.kind = "2d"
+            self.input_labels = ["x₁", "x₂"]
+            self.extent = [float(v) for v in self._box]
+            self.grid_size = GRID
+            self.image = to_bytes(self.grid_values, low, high)
+            self.contour = np.round(segments, 5).tolist()
+            self.curve = []
+            self.hidden = entries
+            self.hidden_images = b"".join(
+                to_bytes(v, *entry["range"]) for v, entry in zip(self.hidden_values, entries)
+            )
+            self._common()
+
+    def _show_line(self) -> None:
+        a = activations(self.net, self.curve_x[:, None])
+        self.curve_values = a[-1][:, self.output]
+        entries, self.hidden_values = self._hidden(a, (CURVE_POINTS,))
+        for entry, v in zip(entries, self.hidden_values):
+            # A thumbnail is 60 px tall: a ten-thousandth of its range is plenty, and short.
+            low, high = entry["range"]
+            decimals = max(0, 4 - int(np.floor(np.log10(high - low))))
+            entry["values"] = [_finite_or_none(x) for x in np.round(v, decimals)]
+        self.grid_values = None
+        with self.hold_sync():
+            self.kind = "1d"
+            self.input_labels = ["x"]
+            self.extent = [float(v) for v in self._box]
+            self.image = b""
+            self.contour = []
+            self.curve = [
+                [float(x), _finite_or_none(y)] for x, y in zip(self.curve_x, self.curve_values)
+            ]
+            self.hidden = entries
+            self.hidden_images = b""
+            self._common()
+
+    def __repr__(self) -> str:
+        hidden = sum(self.net.sizes[1:-1])
+        return (
+            f"DecisionSurface(kind={self.kind!r}, MLP {self.net.sizes}, {len(self.X)} training "
+            f"and {len(self.X_test)} test instances, {hidden} hidden neuron(s), "
+            f"output={self.output})"
+        )
+
+
+def _finite_or_none(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+def _check_data(net, X, Y, X_test, Y_test) -> tuple:
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be a backprop_widgets.MLP; got {type(net).__name__}")
+    X, _ = check.inputs(X, net.sizes[0], "X")
+    Y = check.targets(Y, X.shape[0], net.sizes[-1], "Y")
+    if (X_test is None) != (Y_test is None):
+        raise ValueError("X_test and Y_test must be given together (or neither)")
+    if X_test is None or (np.size(X_test) == 0 and np.size(Y_test) == 0):
+        X_test, Y_test = X[:0], Y[:0]
+    else:
+        X_test, _ = check.inputs(X_test, net.sizes[0], "X_test")
+        Y_test = check.targets(Y_test, X_test.shape[0], net.sizes[-1], "Y_test")
+    return net, X, Y, X_test, Y_test
