@@ -269,6 +269,19 @@ class Playground(w.VBox):
             style=narrow,
             layout=w.Layout(width="220px"),
         )
+        self.file_text = w.Text(
+            value="playground.json",
+            description="file",
+            style=narrow,
+            layout=w.Layout(width="340px"),
+        )
+        self.file_text.add_class("bw-file")
+        self.save_button = w.Button(description="Save", icon="save", layout=w.Layout(width="auto"))
+        self.save_button.add_class("bw-save")
+        self.load_button = w.Button(
+            description="Load", icon="folder-open", layout=w.Layout(width="auto")
+        )
+        self.load_button.add_class("bw-load")
         self.instance_slider = w.IntSlider(
             value=0, min=0, max=3, description="instance n", style=narrow
         )
@@ -332,6 +345,10 @@ class Playground(w.VBox):
                     [self.activation_select, self.output_select, self.seed_text],
                     layout=w.Layout(flex_flow="row wrap"),
                 ),
+                w.HBox(
+                    [self.file_text, self.save_button, self.load_button],
+                    layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                ),
             ]
         )
         # Teaching views are built when their panel is first opened, and follow the playground.
@@ -372,6 +389,8 @@ class Playground(w.VBox):
         self.batch_slider.observe(lambda _: self._restart_epoch(), "value")
         self.hidden_text.observe(self._on_hidden_text, "value")
         self.panels.observe(lambda _: self._sync_teaching_views(), "selected_index")
+        self.save_button.on_click(lambda _: self._save_from_ui())
+        self.load_button.on_click(lambda _: self._load_from_ui())
         self.add_layer_button.on_click(lambda _: self._change_hidden(add_layer=True))
         self.remove_layer_button.on_click(lambda _: self._change_hidden(add_layer=False))
 
@@ -861,6 +880,27 @@ class Playground(w.VBox):
         pg = cls(**playground_kwargs(state))
         apply_state(pg, state)
         return pg
+
+    def _save_from_ui(self) -> None:
+        path = self.file_text.value.strip()
+        try:
+            self.save(path)
+        except (OSError, TypeError, ValueError) as error:
+            self._say(f"Could not save: {error}", error=True)
+            return
+        self._say(f"Saved to {path} (in the notebook's folder): settings, weights, η, mode.")
+
+    def _load_from_ui(self) -> None:
+        """Load the file named in the box into this playground; a bad file changes nothing."""
+        from .state import apply_state, load_state
+
+        path = self.file_text.value.strip()
+        try:
+            apply_state(self, load_state(path))
+        except (OSError, TypeError, ValueError) as error:
+            self._say(f"Could not load {path}: {error}", error=True)
+            return
+        self._say(f"Loaded {path}.")
 
     def _repr_mimebundle_(self, **kwargs):
         """The widget, and a picture of the network for where no kernel runs (nbviewer)."""

@@ -1,0 +1,65 @@
+"""The error slice, the decision surface and saving/loading, in a real JupyterLab."""
+
+import pytest
+from playwright.sync_api import expect
+
+CELL = "import backprop_widgets as bw\npg = bw.Playground()\npg"
+PARAMETERS = "[W.tolist() for W in pg.net.weights] + [b.tolist() for b in pg.net.biases]"
+
+
+@pytest.fixture(scope="module")
+def playground(browser, lab_server, open_notebook):
+    path = lab_server.write_notebook("teaching.ipynb", CELL)
+    with open_notebook(browser, lab_server, path, workspace="teaching") as view:
+        view.run_all()
+        view.page.locator(".bw-network [data-weight]").first.wait_for(state="attached")
+        yield view
+
+
+def type_into(page, selector: str, text: str) -> None:
+    readout = page.locator(f"{selector} .widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def test_the_error_slice_follows_a_slider_move(playground, screenshot):
+    page, kernel = playground.page, playground.kernel
+    playground.click_svg('.bw-network [data-weight="1,0,0"]')
+    kernel.wait_for("pg.selected", lambda selected: selected == [1, 0, 0])
+    slice_view = page.locator(".bw-slice")
+    expect(slice_view).to_have_attribute("data-weight", "1,0,0")
+    type_into(page, ".bw-weight", "-1.5")
+    kernel.wait_for("float(pg.net.weights[1][0, 0])", lambda value: value == -1.5)
+    expect(slice_view).to_have_attribute("data-theta", "-1.5")
+    # The slope drawn is the kernel's ∂E/∂θ over the next update's instance.
+    slope = kernel.eval("float(pg.net.gradients(pg.X[:1], pg.Y[:1])[0][1][0, 0])")
+    assert float(slice_view.get_attribute("data-slope")) == pytest.approx(slope, rel=1e-12)
+    expect(page.locator(".bw-surface")).to_have_attribute("data-kind", "2d")
+    screenshot(playground, page.locator(".bw-playground"))
+
+
+def test_save_and_load_round_trip_through_the_controls(playground):
+    page, kernel = playground.page, playground.kernel
+    kernel.run("import os, tempfile; os.chdir(tempfile.mkdtemp())")
+    page.locator(".bw-step-epoch").click()
+    kernel.wait_for("pg.epoch", lambda epoch: epoch >= 1)
+    saved = kernel.eval(PARAMETERS)
+    kernel.run("pg.panels.selected_index = 1")
+    page.locator(".bw-save").click()
+    expect(page.locator(".bw-message")).to_contain_text("Saved to playground.json")
+    page.locator(".bw-reset").click()
+    kernel.wait_for("pg.epoch", lambda epoch: epoch == 0)
+    assert kernel.eval(PARAMETERS) != saved
+    page.locator(".bw-load").click()
+    expect(page.locator(".bw-message")).to_contain_text("Loaded playground.json")
+    assert kernel.eval(PARAMETERS) == saved
+    expect(page.locator(".bw-network")).to_have_attribute("data-epoch", "1")
+    # A file that is not a saved playground is refused, and nothing changes.
+    kernel.run("open('broken.json', 'w').write('{\"format\": \"something else\"}')")
+    page.locator(".bw-file input").fill("broken.json")
+    page.locator(".bw-file input").press("Enter")
+    page.locator(".bw-load").click()
+    expect(page.locator(".bw-message .bw-error")).to_contain_text("Could not load broken.json")
+    assert kernel.eval(PARAMETERS) == saved
