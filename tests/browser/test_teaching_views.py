@@ -63,3 +63,25 @@ def test_save_and_load_round_trip_through_the_controls(playground):
     page.locator(".bw-load").click()
     expect(page.locator(".bw-message .bw-error")).to_contain_text("Could not load broken.json")
     assert kernel.eval(PARAMETERS) == saved
+
+
+def test_the_playground_follows_the_dark_theme(playground, screenshot):
+    page = playground.page
+    page.evaluate(
+        "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})"
+    )
+    page.wait_for_function("document.body.dataset.jpThemeLight === 'false'")
+    fill = page.locator(".bw-network [data-node='1,0'] circle").evaluate(
+        "c => getComputedStyle(c).fill"
+    )
+    ink = page.locator(".bw-network .bw-layer-label").first.evaluate(
+        "t => getComputedStyle(t).fill"
+    )
+    channels = lambda colour: [int(v) for v in colour[colour.index("(") + 1 : -1].split(",")[:3]]  # noqa: E731
+    assert sum(channels(fill)) < 3 * 100, f"node fill should be dark in the dark theme: {fill}"
+    assert sum(channels(ink)) > 3 * 150, f"labels should be light in the dark theme: {ink}"
+    screenshot(playground, page.locator(".bw-playground"), suffix="dark")
+    page.evaluate(
+        "window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})"
+    )
+    page.wait_for_function("document.body.dataset.jpThemeLight === 'true'")
