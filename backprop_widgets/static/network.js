@@ -25,6 +25,7 @@ const COL_W = 190;
 const ROW_H_PLAIN = 64;
 const ROW_H_ANNOTATED = 100;
 const OUTPUT_NOTE_W = 150;
+const NOTE_LINE = 12;
 const TOP = 56;
 const HIT = 7; // half-width of an edge's clickable band
 
@@ -93,9 +94,10 @@ function render({ model, el }) {
           const band = [[x1 + nx, y1 + ny], [x2 + nx, y2 + ny], [x2 - nx, y2 - ny], [x1 - nx, y1 - ny]];
           make("polygon", { points: band.map((p) => p.join(",")).join(" "), class: "bw-edge-hit" }, group);
           const title = make("title", {}, group);
-          // Edges into one node converge: stagger their notes along the edge by source.
-          const at = 0.22 + (0.5 * (k + 0.5)) / sources.length;
-          const note = make("text", { x: x2 - at * (x2 - x1), y: y2 - at * (y2 - y1) - 5, class: "bw-edge-note" }, noteLayer);
+          // Δθ notes stand in a column left of the node the edges lead to, one line per edge in
+          // the order of its sources and named after the weight, so none cover each other.
+          const line_y = target.y + (k - (sources.length - 1) / 2) * NOTE_LINE + 4;
+          const note = make("text", { x: x2 - 6, y: line_y, class: "bw-edge-note" }, noteLayer);
           edges.push({ key, group, line, title, note, l, i, j });
         });
       });
@@ -180,7 +182,7 @@ function render({ model, el }) {
     }
     for (const e of edges) {
       const d = e.j === "bias" ? dbias[e.l]?.[e.i] : dtheta[e.l]?.[e.i]?.[e.j];
-      e.note.textContent = Number.isFinite(d) ? `Δθ = ${fmt(d)}` : "";
+      e.note.textContent = Number.isFinite(d) ? `Δ${thetaLabel(e.l, e.i, e.j)} = ${fmt(d)}` : "";
       if (Number.isFinite(d)) e.group.dataset.dtheta = String(d);
       else delete e.group.dataset.dtheta;
     }
