@@ -72,12 +72,21 @@ class StepThrough(w.VBox):
         current phase computes highlighted.
     on_update : callable, optional
         Called after the update is applied to the network or taken back.
+    instance : int
+        The instance to start with (then the next ones in order).
     """
 
     step = traitlets.Int(0)
 
     def __init__(
-        self, net: MLP, X, Y, learning_rate: float = 0.5, selected=None, on_update=None
+        self,
+        net: MLP,
+        X,
+        Y,
+        learning_rate: float = 0.5,
+        selected=None,
+        on_update=None,
+        instance: int = 0,
     ) -> None:
         if not isinstance(net, MLP):
             raise TypeError(f"net must be a backprop_widgets.MLP; got {type(net).__name__}")
@@ -115,7 +124,7 @@ class StepThrough(w.VBox):
         )
         super().__init__([controls, self.view, self.formula, self.derivation])
         self.add_class("bw-demo")
-        self.restart()
+        self.restart(instance)
 
     # -- moving through the phases -------------------------------------------------------
 

@@ -29,7 +29,7 @@ def finite_difference(
 
 
 def _number(value: float) -> str:
-    return f"{value:.10g}"
+    return f"{value + 0.0:.10g}"  # + 0.0 turns −0 into 0
 
 
 def derivation_html(

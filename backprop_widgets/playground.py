@@ -61,6 +61,13 @@ def parse_hidden(text: str) -> list[int]:
     return sizes
 
 
+def first_informative(X: np.ndarray) -> int:
+    """The first instance with no zero input (else 0): at x = 0 every first-layer gradient is
+    0, which makes a poor first derivation to show (XOR's first instance is (0, 0))."""
+    nonzero = np.flatnonzero(np.all(X != 0, axis=1))
+    return int(nonzero[0]) if len(nonzero) else 0
+
+
 def check_hidden(hidden, name: str = "hidden") -> list[int]:
     """Hidden layer sizes within the playground's limits (a diagram that fits a projector)."""
     if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
@@ -416,7 +423,7 @@ class Playground(w.VBox):
             self.batch_slider.value = max(2, len(self.X))
         with self.instance_slider.hold_trait_notifications():
             self.instance_slider.max = len(self.X) - 1
-            self.instance_slider.value = min(self.instance_slider.value, len(self.X) - 1)
+            self.instance_slider.value = first_informative(self.X)
 
     def _sizes(self) -> list[int]:
         return [self.X.shape[1], *parse_hidden(self.hidden_text.value), self.Y.shape[1]]

@@ -119,6 +119,8 @@ def test_the_playground_demo_follows_its_network():
     assert demo.net is pg.net and demo.selected == (1, 0, 0)
     pg.step()
     assert demo.step == 0
-    assert np.array_equal(demo.trace.a[-1], pg.net.trace(pg.X[0], pg.Y[0]).a[-1])
+    n = pg.instance_slider.value
+    assert demo.instance == n == 3  # XOR's first instance without a zero input, (1, 1)
+    assert np.array_equal(demo.trace.a[-1], pg.net.trace(pg.X[n], pg.Y[n]).a[-1])
     pg.hidden_text.value = "3"
     assert pg.demo.net is pg.net and pg.demo.net.sizes == [2, 3, 1]

@@ -200,7 +200,10 @@ def test_play_trains_xor_live_and_pause_stops_it(playground):
     expect(play).to_contain_text("Play")
     page.locator('.bw-derivation [data-weight="1,0,1"] mjx-container').first.wait_for()
     # Once paused, the derivation shows the final weights' numbers, not an older frame's.
-    gradient = playground.kernel.eval("float(pg.net.gradients(pg.X[:1], pg.Y[:1])[0][1][0, 1])")
+    n = playground.kernel.eval("pg.instance_slider.value")  # the instance the panel shows
+    gradient = playground.kernel.eval(
+        f"float(pg.net.gradients(pg.X[{n}:{n + 1}], pg.Y[{n}:{n + 1}])[0][1][0, 1])"
+    )
     expect(page.locator(".bw-derivation .bw-check")).to_contain_text(f"backprop {gradient:.10g}")
     playground.screenshot("playground", page.locator(".bw-playground"))
 
