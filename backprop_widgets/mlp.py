@@ -606,15 +606,7 @@ class MLP:
     @classmethod
     def load(cls, path: str | PathLike) -> MLP:
         """Read a network saved with ``save``; a malformed file raises ``ValueError``."""
-        check.path(path)
-        try:
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-        except UnicodeDecodeError:
-            raise ValueError(f"path {str(path)!r} is not UTF-8 text") from None
-        except json.JSONDecodeError as error:
-            raise ValueError(f"path {str(path)!r} is not valid JSON: {error}") from None
-        return cls.from_dict(data)
+        return cls.from_dict(check.read_json(path))
 
 
 def _all_finite(arrays: list) -> bool:

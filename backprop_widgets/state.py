@@ -373,14 +373,7 @@ def save_state(pg: Playground, path: str | PathLike) -> None:
 
 def load_state(path: str | PathLike) -> dict:
     """Read and check a state saved with ``save_state``; a malformed file raises ``ValueError``."""
-    check.path(path)
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except UnicodeDecodeError:
-        raise ValueError(f"path {str(path)!r} is not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise ValueError(f"path {str(path)!r} is not valid JSON: {error}") from None
+    data = check.read_json(path)
     try:
         return check_state(data)
     except (TypeError, ValueError) as error:

@@ -7,6 +7,7 @@ nothing has changed. Inner loops trust what these functions return.
 
 from __future__ import annotations
 
+import json
 import numbers
 import os
 
@@ -147,3 +148,16 @@ def boolean(value: object, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False; got {value!r}")
     return bool(value)
+
+
+def read_json(value: object, name: str = "path") -> object:
+    """The JSON in the UTF-8 file at ``value``; a file that is not UTF-8 JSON raises
+    ``ValueError`` naming it."""
+    path(value, name)
+    try:
+        with open(value, encoding="utf-8") as f:
+            return json.load(f)
+    except UnicodeDecodeError:
+        raise ValueError(f"{name} {str(value)!r} is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{name} {str(value)!r} is not valid JSON: {error}") from None
