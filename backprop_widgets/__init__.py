@@ -15,6 +15,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
+    "DecisionSurface",
+    "DeltaQuiz",
+    "ErrorSlice",
+    "Playground",
+    "StepThrough",
     "MLP",
     "DivergenceError",
     "Perceptron",
@@ -32,10 +37,20 @@ def derive(*args, **kwargs):
     return _derive(*args, **kwargs)
 
 
-def __getattr__(name: str):
-    # Widgets pull in ipywidgets and anywidget: import them only when asked for.
-    if name in {"Playground"}:
-        from . import playground
+# Widgets pull in ipywidgets and anywidget (and sometimes matplotlib): import them only when
+# asked for, so that importing the engine stays quick.
+_WIDGETS = {
+    "Playground": "playground",
+    "StepThrough": "demo",
+    "ErrorSlice": "slice_view",
+    "DecisionSurface": "surface_view",
+    "DeltaQuiz": "delta_quiz",
+}
 
-        return getattr(playground, name)
+
+def __getattr__(name: str):
+    if name in _WIDGETS:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_WIDGETS[name]}", __name__), name)
     raise AttributeError(f"module 'backprop_widgets' has no attribute {name!r}")
