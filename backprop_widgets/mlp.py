@@ -431,7 +431,6 @@ class MLP:
         L = len(weights)
         g = [self.activation_of(l + 1).g for l in range(L)]
         g_prime = [self.activation_of(l + 1).g_prime for l in range(L)]
-        outer = np.multiply.outer
         z = [None] * L
         a = [None] * (L + 1)
         for n in order.tolist():
@@ -442,16 +441,17 @@ class MLP:
                     zl += biases[l]
                 z[l] = zl
                 a[l + 1] = g[l](zl)
-            delta = (Y[n] - a[L]) * g_prime[L - 1](z[L - 1], a[L])
+            # η δ at the output. The backward recursion is linear in δ, so every layer's
+            # error term comes out already multiplied by η: Δθ = (η δ) a.
+            eta_delta = learning_rate * ((Y[n] - a[L]) * g_prime[L - 1](z[L - 1], a[L]))
             for l in range(L - 1, -1, -1):
-                delta_below = None
-                if l:
-                    delta_below = (delta @ weights[l]) * g_prime[l - 1](z[l - 1], a[l])
-                eta_delta = learning_rate * delta
-                weights[l] += outer(eta_delta, a[l])
+                below = None
+                if l:  # δ of the layer below, from θ before this update
+                    below = eta_delta.dot(weights[l]) * g_prime[l - 1](z[l - 1], a[l])
+                weights[l] += eta_delta[:, None] * a[l]
                 if bias:
                     biases[l] += eta_delta
-                delta = delta_below
+                eta_delta = below
 
     def _replay_until_divergence(self, X, Y, learning_rate, order, batch_size) -> None:
         """Redo an epoch one update at a time, stopping before the first update after which a
