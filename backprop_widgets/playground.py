@@ -561,7 +561,17 @@ class Playground(w.VBox):
         self.play_button.icon = "pause" if change["new"] else "play"
         self.play_button.button_style = "warning" if change["new"] else "success"
         if change["new"] and (self._task is None or self._task.done()):
-            self._task = asyncio.ensure_future(self._run())
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # plain Python, not a Jupyter kernel: nothing would run it
+                self.playing = False
+                self._say(
+                    "Play trains in the background of a Jupyter kernel, and none is running "
+                    "here; use Step, Epoch or pg.net.fit() instead.",
+                    error=True,
+                )
+                return
+            self._task = loop.create_task(self._run())
 
     async def _run(self) -> None:
         epochs = 1

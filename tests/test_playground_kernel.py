@@ -131,3 +131,9 @@ def test_loss_history_stays_bounded_and_spans_the_run():
     assert history.points[0][0] == 0 and history.points[-1][0] > 99_000 - history.stride
     epochs = [p[0] for p in history.points]
     assert epochs == sorted(epochs) and len(set(np.diff(epochs))) == 1  # evenly spaced
+
+
+def test_play_without_a_running_event_loop_explains_itself():
+    pg = bw.Playground()
+    pg.play()
+    assert not pg.playing and "Jupyter kernel" in pg.message.value and pg.epoch == 0

@@ -6,6 +6,7 @@ same settings and the same next update. Every field of a file is checked before 
 used: a wrong one raises ValueError or TypeError naming it, and the playground stays as it was.
 """
 
+import asyncio
 import copy
 import json
 
@@ -180,9 +181,17 @@ def test_applying_a_state_turns_any_playground_into_the_saved_one(worked_example
 
 def test_applying_a_state_pauses_training(trained_xor):
     pg = Playground()
-    pg.playing = True
-    apply_state(pg, playground_state(trained_xor))
-    assert pg.playing is False
+
+    async def load_while_playing():
+        pg.play()
+        await asyncio.sleep(0.05)
+        assert pg.playing and pg.epoch > 0
+        apply_state(pg, playground_state(trained_xor))
+        assert pg.playing is False
+        await asyncio.sleep(0.05)  # the training task ends without touching the loaded state
+
+    asyncio.run(load_while_playing())
+    assert pg.epoch == trained_xor.epoch
 
 
 def test_saved_file_is_plain_json_with_format_version_and_weights(trained_xor, tmp_path):
