@@ -20,7 +20,11 @@ class LossHistory:
         self._offered = 0
 
     def add(self, epoch: float, loss: float) -> None:
-        """Offer one point; it is kept when it falls on the current stride."""
+        """Offer one point; it is kept when it falls on the current stride. A second point for
+        the last point's epoch (a weight edited by hand) replaces it."""
+        if self.points and self.points[-1][0] == float(epoch):
+            self.points[-1][1] = float(loss)
+            return
         if self._offered % self.stride == 0:
             self.points.append([float(epoch), float(loss)])
             if len(self.points) > self.capacity:

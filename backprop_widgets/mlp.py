@@ -402,11 +402,13 @@ class MLP:
                 E = 0.5 * np.sum((Y - self._forward(X)[1][-1]) ** 2) / n
             if not (math.isfinite(E) and self._parameters_finite()):
                 self._restore(saved)
-                self._replay_until_divergence(X, Y, learning_rate, order, batch_size)
+                done = self._replay_until_divergence(X, Y, learning_rate, order, batch_size)
                 raise check.DivergenceError(
                     f"training diverged in epoch {len(history) + 1} with "
                     f"learning_rate={learning_rate}: the loss became non-finite. The parameters "
-                    "were left at their last finite values. Try a smaller learning rate."
+                    "were left at their last finite values. Try a smaller learning rate.",
+                    history=history,
+                    updates=done,
                 )
             history.append(float(E))
             if target_loss is not None and E <= target_loss:
@@ -453,10 +455,10 @@ class MLP:
                     biases[l] += eta_delta
                 eta_delta = below
 
-    def _replay_until_divergence(self, X, Y, learning_rate, order, batch_size) -> None:
+    def _replay_until_divergence(self, X, Y, learning_rate, order, batch_size) -> int:
         """Redo an epoch one update at a time, stopping before the first update after which a
-        parameter or the training loss is non-finite."""
-        for start in range(0, len(order), batch_size):
+        parameter or the training loss is non-finite; return how many updates were kept."""
+        for done, start in enumerate(range(0, len(order), batch_size)):
             saved = self._parameters_copy()
             with np.errstate(all="ignore"):
                 self._epoch(X, Y, learning_rate, order[start : start + batch_size], batch_size)
@@ -465,7 +467,8 @@ class MLP:
                 )
             if not finite:
                 self._restore(saved)
-                return
+                return done
+        return done + 1
 
     def _parameters_copy(self) -> list:
         return [p.copy() for p in self.weights + self.biases]
@@ -540,8 +543,13 @@ class MLP:
     # -- copies and files ----------------------------------------------------------------
 
     def copy(self) -> MLP:
-        """An independent copy: same architecture, same parameters."""
-        return MLP.from_dict(self.to_dict())
+        """An independent copy: same architecture, same parameters (NaN included)."""
+        twin = MLP(
+            self.sizes, self.activation, self.output_activation, bias=self.bias, seed=self.seed
+        )
+        for target, source in zip(twin.weights + twin.biases, self.weights + self.biases):
+            target[...] = source
+        return twin
 
     def to_dict(self) -> dict:
         """A JSON-ready description of the network and its parameters."""

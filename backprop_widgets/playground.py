@@ -20,14 +20,21 @@ import traitlets
 from . import datasets
 from . import validation as check
 from .history import LossHistory
+from .limits import (
+    LEARNING_RATE_RANGE,
+    MAX_LAYERS,
+    MAX_NEURONS,
+    MAX_SAMPLES,
+    MAX_SEED,
+    NOISE_RANGE,
+    TEST_FRACTION_RANGE,
+)
 from .mlp import MLP
 from .notation import theta_name
 from .validation import DivergenceError
 from .views import LossView, NetworkView
 
-LR_MIN, LR_MAX = 1e-3, 10.0  # the η slider's range (log scale)
-MAX_LAYERS = 6
-MAX_NEURONS = 8
+LR_MIN, LR_MAX = LEARNING_RATE_RANGE
 FRAME = 1 / 40  # seconds of training per view update; with the update itself ~28 a second
 MODES = {"online": 1, "mini-batch": None, "full batch": None}
 ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "linear"]
@@ -59,6 +66,10 @@ def parse_hidden(text: str) -> list[int]:
             )
         sizes.append(int(part))
     return sizes
+
+
+class SettingError(traitlets.TraitError, ValueError):
+    """A playground setting (``selected``, ``learning_rate``) refused; nothing changed."""
 
 
 def first_informative(X: np.ndarray) -> int:
@@ -141,6 +152,8 @@ class Playground(w.VBox):
                 raise ValueError(f"{name} must be one of {ACTIVATION_NAMES}; got {value!r}")
         learning_rate = check.learning_rate(learning_rate)
         seed = check.integer(seed, "seed", minimum=0)
+        if seed > MAX_SEED:
+            raise ValueError(f"seed must be at most {MAX_SEED} (the seed box's range); got {seed}")
         hidden = check_hidden(hidden)
         # The controls' ranges: a value outside one would be clamped silently, so refuse it.
         if not LR_MIN <= learning_rate <= LR_MAX:
@@ -148,9 +161,12 @@ class Playground(w.VBox):
                 f"learning_rate must be between {LR_MIN} and {LR_MAX} (the η slider's range); "
                 f"got {learning_rate}"
             )
-        for name, value in (("noise", noise), ("test_fraction", test_fraction)):
-            if not 0.0 <= check.real(value, name) <= 0.5:
-                raise ValueError(f"{name} must be between 0 and 0.5; got {value}")
+        for name, value, (low, high) in (
+            ("noise", noise, NOISE_RANGE),
+            ("test_fraction", test_fraction, TEST_FRACTION_RANGE),
+        ):
+            if not low <= check.real(value, name) <= high:
+                raise ValueError(f"{name} must be between {low} and {high}; got {value}")
         batch_size = check.integer(batch_size, "batch_size", minimum=2)
         self._task: asyncio.Task | None = None
         self._derive_handle: asyncio.TimerHandle | None = None
@@ -159,6 +175,7 @@ class Playground(w.VBox):
         self._sent_weights: collections.deque = collections.deque(maxlen=256)
         self._demo = None
         self._last_slice = 0.0
+        self._loading = False
         self.play_stats = dict.fromkeys(
             ("frames", "updates", "seconds", "training_seconds", "refresh_seconds"), 0
         )
@@ -271,7 +288,7 @@ class Playground(w.VBox):
         self.seed_text = w.BoundedIntText(
             value=seed,
             min=0,
-            max=2**31 - 1,
+            max=MAX_SEED,
             description="seed",
             style=narrow,
             layout=w.Layout(width="220px"),
@@ -294,6 +311,8 @@ class Playground(w.VBox):
         )
         self.instance_slider.add_class("bw-instance")
         self._sample_n = check.integer(n, "n", minimum=2)
+        if self._sample_n > MAX_SAMPLES:
+            raise ValueError(f"n must be at most {MAX_SAMPLES}; got {self._sample_n}")
 
         super().__init__(children=self._layout())
         self.add_class("bw-playground")
@@ -384,7 +403,7 @@ class Playground(w.VBox):
         self.epoch_button.on_click(lambda _: self._guarded(self.step_epoch))
         self.reset_button.on_click(lambda _: self.reset())
         self.weight_slider.observe(self._on_weight_slider, "value")
-        self.instance_slider.observe(lambda _: self._refresh(derive=True), "value")
+        self.instance_slider.observe(self._on_instance, "value")
         self.observe(self._on_learning_rate, "learning_rate")
         self.observe(self._on_selected, "selected")
         self.observe(self._on_playing, "playing")
@@ -404,6 +423,15 @@ class Playground(w.VBox):
     # -- data and network ----------------------------------------------------------------
 
     def _load_data(self) -> None:
+        """The dataset of the settings; the network is rebuilt to fit it afterwards, so views
+        are not refreshed meanwhile."""
+        self._loading = True
+        try:
+            self._load_data_quietly()
+        finally:
+            self._loading = False
+
+    def _load_data_quietly(self) -> None:
         name = self.dataset_select.value
         sampled = name in datasets.SAMPLED
         self.noise_slider.disabled = not sampled
@@ -505,7 +533,17 @@ class Playground(w.VBox):
         """One update: one instance online, one batch otherwise (the next in the epoch)."""
         n = len(self.X)
         batch = self._next_batch()
+        before = [p.copy() for p in self.net.weights + self.net.biases]
         self.net.step(self.X[batch], self.Y[batch], self.learning_rate)
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = np.isfinite(self.net.loss(self.X, self.Y))
+        if not finite:  # fit's rule: finite weights whose loss overflows have diverged too
+            for p, old in zip(self.net.weights + self.net.biases, before):
+                p[...] = old
+            raise DivergenceError(
+                f"training diverged: with learning_rate={self.learning_rate} this update makes "
+                "the loss non-finite; the weights were left as they were. Try a smaller η."
+            )
         self.updates += 1
         self._cursor = batch.stop % n
         if self._cursor == 0:
@@ -526,14 +564,25 @@ class Playground(w.VBox):
             epochs -= 1
         if epochs <= 0:
             return
-        history = self.net.fit(
-            self.X, self.Y, self.learning_rate, epochs, batch_size=self.batch_size
-        )
+        per_epoch = -(-len(self.X) // (self.batch_size or len(self.X)))
+        try:
+            history = self.net.fit(
+                self.X, self.Y, self.learning_rate, epochs, batch_size=self.batch_size
+            )
+        except DivergenceError as error:  # keep the books of what was done before it
+            self._count_epochs(error.history, per_epoch)
+            self.updates += error.updates
+            self._cursor = min(error.updates * (self.batch_size or len(self.X)), len(self.X))
+            self._cursor %= len(self.X)
+            raise
+        self._count_epochs(history, per_epoch)
+        self._record_loss(train=False)
+
+    def _count_epochs(self, history: list[float], per_epoch: int) -> None:
         for loss in history:
             self.epoch += 1
             self.train_history.add(self.epoch, loss)
-        self.updates += epochs * -(-len(self.X) // (self.batch_size or len(self.X)))
-        self._record_loss(train=False)
+        self.updates += len(history) * per_epoch
 
     def _record_loss(self, train: bool = True) -> None:
         if train:
@@ -614,22 +663,27 @@ class Playground(w.VBox):
             self._refresh(derive=True)
             self._say(str(error), error=True)
             return
+        except (TypeError, ValueError) as error:  # e.g. a NaN weight set by hand
+            self._say(f"Refused: {error}", error=True)
+            return
         self._say("")
+
+    def _on_instance(self, _change) -> None:
+        if not self._loading:  # while new data loads, the network still fits the old
+            self._refresh(derive=True)
 
     def _restart_epoch(self) -> None:
         self._cursor = 0
+        if not self._loading:
+            self._refresh()
 
     def _on_mode(self, change) -> None:
         self.batch_slider.layout.display = None if change["new"] == "mini-batch" else "none"
         self._restart_epoch()
 
     def _on_learning_rate(self, change) -> None:
-        try:
-            check.learning_rate(change["new"])
-        except (TypeError, ValueError) as error:
-            self.learning_rate = change["old"]
-            self._say(str(error), error=True)
-            return
+        if not self.playing:
+            self._sync_teaching_views()  # the demo's Δθ = η δ a
         if self.selected is not None:
             self._schedule_derivation(immediately=False)  # it shows Δθ = −η ∂E/∂θ
 
@@ -641,13 +695,21 @@ class Playground(w.VBox):
         if value is None:
             return None
         if not isinstance(value, (tuple, list)) or len(value) != 3:
-            raise traitlets.TraitError(
-                f'selected must be None, (l, i, j) or (l, i, "bias"); got {value!r}'
-            )
+            raise SettingError(f'selected must be None, (l, i, j) or (l, i, "bias"); got {value!r}')
         try:
             return self.net.check_parameter(*value)
         except (TypeError, ValueError) as error:
-            raise traitlets.TraitError(f"selected: {error}") from None
+            raise SettingError(f"selected: {error}") from None
+
+    @traitlets.validate("learning_rate")
+    def _valid_learning_rate(self, proposal):
+        value = proposal["value"]
+        if not (isinstance(value, (int, float)) and LR_MIN <= value <= LR_MAX):
+            raise SettingError(
+                f"learning_rate must be a number between {LR_MIN} and {LR_MAX} (the η slider's "
+                f"range); got {value!r}"
+            )
+        return float(value)
 
     def _on_selected(self, change) -> None:
         value = change["new"]
@@ -677,13 +739,20 @@ class Playground(w.VBox):
             self._updating = False
 
     def _show_weight(self, value: float) -> None:
-        """Move the θ slider to ``value``, remembering it: the browser's slider sends values it is
-        given back (re-rounded, and late while training), and those are not edits."""
-        self._sent_weights.append(value)
-        self.weight_slider.value = value
+        """Move the θ slider to ``value``, remembering when: the browser's slider sends a value
+        it is given back (re-rounded, and late while training), and that is not an edit."""
+        if value != self.weight_slider.value:
+            self._sent_weights.append((time.perf_counter(), value))
+            self.weight_slider.value = value
 
     def _is_echo(self, value: float) -> bool:
-        return any(abs(value - sent) <= 1e-9 * max(1.0, abs(sent)) for sent in self._sent_weights)
+        """Whether ``value`` is one the slider was sent in the last 2 s (each echoes once)."""
+        recent = time.perf_counter() - 2.0
+        for k, (sent_at, sent) in enumerate(self._sent_weights):
+            if sent_at >= recent and abs(value - sent) <= 1e-9 * max(1.0, abs(sent)):
+                del self._sent_weights[k]
+                return True
+        return False
 
     def _on_weight_slider(self, change) -> None:
         if self._updating or self.selected is None or self._is_echo(change["new"]):
@@ -728,6 +797,9 @@ class Playground(w.VBox):
 
     def _change_hidden(self, add_layer: bool) -> None:
         hidden = self.net.sizes[1:-1]
+        if not add_layer and not hidden:
+            self._say("Refused: there is no hidden layer to remove", error=True)
+            return
         hidden = hidden + [hidden[-1] if hidden else 2] if add_layer else hidden[:-1]
         try:
             self._set_hidden(hidden)
@@ -754,7 +826,8 @@ class Playground(w.VBox):
         """Change the hidden layers after checking the limits; nothing changes when refused."""
         check_hidden(hidden)
         self._set_hidden_text(", ".join(map(str, hidden)))
-        self._rebuild()
+        if hidden != self.net.sizes[1:-1]:  # the same layers typed again keep the training
+            self._rebuild()
 
     # -- teaching views -------------------------------------------------------------------
 

@@ -19,6 +19,14 @@ from typing import TYPE_CHECKING
 
 from . import datasets
 from . import validation as check
+from .limits import (
+    LEARNING_RATE_RANGE,
+    MAX_SAMPLES,
+    MAX_SEED,
+    MIN_BATCH_SIZE,
+    NOISE_RANGE,
+    TEST_FRACTION_RANGE,
+)
 from .mlp import MLP
 
 if TYPE_CHECKING:
@@ -27,14 +35,6 @@ if TYPE_CHECKING:
 FORMAT = "backprop_widgets.Playground"
 VERSION = 1
 
-# The ranges of the playground's controls: a value outside them would be clamped by its slider,
-# so the loaded playground would differ from the saved one. They are refused instead.
-LEARNING_RATE_RANGE = (1e-3, 10.0)  # the η log slider, 10^-3 … 10^1
-NOISE_RANGE = (0.0, 0.5)
-TEST_FRACTION_RANGE = (0.0, 0.5)
-MIN_BATCH_SIZE = 2
-MAX_SEED = 2**31 - 1
-MAX_SAMPLES = 100_000  # n of a sampled dataset: more would only make a hand-edited file slow
 MAX_LOSS_POINTS = 1000  # LossHistory's capacity
 
 FIELDS = (

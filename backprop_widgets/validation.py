@@ -16,7 +16,20 @@ import numpy as np
 
 class DivergenceError(FloatingPointError):
     """Training produced a non-finite value; the parameters were kept at their last finite
-    values."""
+    values.
+
+    Attributes
+    ----------
+    history : list of float
+        From ``MLP.fit``: the loss after each epoch completed before the one that diverged.
+    updates : int
+        From ``MLP.fit``: the updates kept in the epoch that diverged.
+    """
+
+    def __init__(self, message: str, history: list | None = None, updates: int = 0) -> None:
+        super().__init__(message)
+        self.history = [] if history is None else list(history)
+        self.updates = updates
 
 
 def _is_integer(value: object) -> bool:

@@ -29,7 +29,7 @@ def test_defaults_are_the_lecture_xor_network():
         ({"hidden": [2, 2, 2, 2, 2]}, ValueError, "at most 6 layers"),
         ({"learning_rate": -1}, ValueError, "learning_rate"),
         ({"learning_rate": 20}, ValueError, "learning_rate must be between"),
-        ({"noise": 0.9}, ValueError, "noise must be between 0 and 0.5"),
+        ({"noise": 0.9}, ValueError, "noise must be between 0.0 and 0.5"),
         ({"seed": -1}, ValueError, "seed"),
         ({"batch_size": 1.5}, TypeError, "batch_size"),
     ],
@@ -137,3 +137,89 @@ def test_play_without_a_running_event_loop_explains_itself():
     pg = bw.Playground()
     pg.play()
     assert not pg.playing and "Jupyter kernel" in pg.message.value and pg.epoch == 0
+
+
+@pytest.mark.parametrize(("first", "second"), [("xor", "sine"), ("sine", "xor"), ("moons", "sine")])
+def test_changing_to_data_of_another_width_rebuilds_the_network(first, second):
+    pg = bw.Playground(dataset=first)
+    pg.dataset_select.value = second
+    assert pg.net.sizes[0] == pg.X.shape[1] and pg.message.value == ""
+    pg._guarded(pg.step)
+    assert pg.updates == 1
+
+
+def test_the_weight_slider_takes_an_edit_back_to_an_earlier_value():
+    pg = bw.Playground()
+    pg.selected = (0, 0, 0)
+    for value in (1.0, 0.0, 1.0):
+        pg.weight_slider.value = value
+        assert pg.net[0, 0, 0] == value
+
+
+def test_the_weight_slider_ignores_its_own_echo():
+    pg = bw.Playground()
+    pg.selected = (0, 0, 0)
+    pg.step()  # Python moves the slider to the new weight
+    sent = pg.net[0, 0, 0]
+    pg.weight_slider.value = sent + 1e-13  # what the browser sends back, re-rounded
+    assert pg.net[0, 0, 0] == sent
+
+
+@pytest.mark.parametrize("value", [20, 1e-5, 0, -1, float("nan")])
+def test_a_learning_rate_outside_the_slider_is_refused_and_changes_nothing(value):
+    pg = bw.Playground()
+    with pytest.raises(ValueError, match="learning_rate must be a number between"):
+        pg.learning_rate = value
+    assert pg.learning_rate == 0.5 == pg.slice_view.learning_rate
+
+
+def test_a_nonexistent_selection_is_a_value_error():
+    pg = bw.Playground()
+    with pytest.raises(ValueError, match="selected"):
+        pg.selected = (5, 0, 0)
+
+
+def test_divergence_inside_an_epoch_run_keeps_the_books():
+    pg = bw.Playground("sine", [8], "linear", "linear", 0.7, mode="full batch")
+    with pytest.raises(bw.DivergenceError) as caught:
+        pg._train(40)
+    done = len(caught.value.history)
+    assert done > 0 and pg.epoch == done and pg.updates == done + caught.value.updates
+    assert len(pg.train_history) == done + 1
+
+
+def test_a_step_whose_loss_overflows_is_refused_with_a_message():
+    pg = bw.Playground("sine", [8], "linear", "linear", 10.0)
+    for _ in range(30):
+        pg._guarded(pg.step)
+        if "diverged" in pg.message.value:
+            break
+    assert "diverged" in pg.message.value
+    assert np.isfinite(pg.net.loss(pg.X, pg.Y))
+
+
+def test_mode_and_learning_rate_changes_reach_the_teaching_views():
+    pg = bw.Playground()
+    pg.selected = (1, 0, 0)
+    pg.mode_select.value = "full batch"
+    assert pg.slice_view.data_label == "all training instances"
+    pg.demo  # noqa: B018 - built on first use
+    pg.learning_rate = 2.0
+    assert pg.demo.learning_rate == 2.0 and pg.demo.trace.learning_rate == 2.0
+
+
+def test_removing_a_hidden_layer_that_is_not_there_is_refused_and_keeps_training():
+    pg = bw.Playground(hidden=[])
+    pg.step_epoch()
+    pg._change_hidden(add_layer=False)
+    assert "no hidden layer" in pg.message.value and pg.epoch == 1
+    pg.hidden_text.value = " "  # the same (no) hidden layers typed again
+    assert pg.epoch == 1
+
+
+def test_dragging_a_weight_keeps_one_loss_point_per_epoch():
+    pg = bw.Playground()
+    pg.selected = (0, 0, 0)
+    for k in range(300):
+        pg.weight_slider.value = k / 100
+    assert len(pg.train_history) == 1 and pg.train_history.stride == 1

@@ -12,7 +12,7 @@ const make = (tag, attrs = {}, parent = null) => {
   return node;
 };
 
-const tickText = (v) => (v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? v.toExponential(0) : String(+v.toPrecision(3)));
+const tickText = (v) => !Number.isFinite(v) ? "—" : (v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? v.toExponential(0) : String(+v.toPrecision(3)));
 
 function niceTicks(lo, hi, count = 5) {
   const span = hi - lo || 1;

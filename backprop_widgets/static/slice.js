@@ -23,7 +23,7 @@ const fmt = (v) => {
   return text.replace(/^-/, "−");
 };
 const finite = (v) => v !== null && Number.isFinite(v);
-const tickText = (v) => (v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? v.toExponential(1) : String(+v.toPrecision(3)));
+const tickText = (v) => !Number.isFinite(v) ? "—" : (v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? v.toExponential(1) : String(+v.toPrecision(3)));
 
 function niceTicks(lo, hi, count = 5) {
   const span = hi - lo || 1;

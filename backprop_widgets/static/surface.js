@@ -38,7 +38,7 @@ const html = (tag, className, parent = null, text = null) => {
   if (parent) parent.appendChild(node);
   return node;
 };
-const tickText = (v) => (v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? v.toExponential(1) : String(+v.toPrecision(3)));
+const tickText = (v) => !Number.isFinite(v) ? "—" : (v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? v.toExponential(1) : String(+v.toPrecision(3)));
 const finite = (v) => v !== null && Number.isFinite(v);
 const shade = (value, [lo, hi]) => {
   const k = Math.max(0, Math.min(255, Math.round(((value - lo) / (hi - lo)) * 255)));
