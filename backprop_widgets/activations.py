@@ -60,7 +60,7 @@ def _linear_prime(z: Array, a: Array) -> Array:
 
 
 # In-place forms for the batch training path: they write into ``out`` (shaped like z) and
-# allocate nothing, which keeps large batches free of page faults (see MLP._batch_gradients).
+# allocate nothing, which keeps large batches free of page faults (see MLP._gradients).
 
 
 def _sigmoid_into(z: Array, out: Array) -> None:

@@ -15,16 +15,9 @@ import traitlets
 
 from . import validation as check
 from .mlp import MLP
+from .notation import PHASES
 from .views import NetworkView
 
-PHASES = {
-    "input": "Receive input",
-    "forward": "Forward pass",
-    "error": "Compute error",
-    "backward": "Backward pass",
-    "dtheta": "Calculate Δθ",
-    "update": "Update weights",
-}
 # Which parts of the selected weight's derivation each phase computes (symbolic.sections).
 SECTIONS = {
     "input": ("instance",),

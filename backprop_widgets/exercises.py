@@ -28,6 +28,7 @@ import numpy as np
 
 from . import datasets, validation
 from .mlp import MLP, Trace
+from .notation import node_name, subscript, superscript, theta_name
 from .validation import DivergenceError
 
 ATOL = 1e-4
@@ -98,27 +99,6 @@ def _sheet() -> tuple[MLP, np.ndarray, np.ndarray, Trace]:
 
 
 # -- names in the lecture's notation ---------------------------------------------------------
-
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def superscript(n: int) -> str:
-    return str(n).translate(_SUP)
-
-
-def subscript(*indices: int) -> str:
-    return "".join(str(k) for k in indices).translate(_SUB)
-
-
-def node_name(symbol: str, l: int, i: int) -> str:
-    """``symbol`` of node i of layer l (0-based) as the lecture writes it: δ³₁ for (2, 0)."""
-    return f"{symbol}{superscript(l + 1)}{subscript(i + 1)}"
-
-
-def theta_name(l: int, i: int, j) -> str:
-    """``net.weights[l][i, j]`` as the lecture writes it, θ^(l+1)_(i+1)(j+1); j="bias" → θ_i0."""
-    return f"θ{superscript(l + 1)}{subscript(i + 1, 0 if j == 'bias' else j + 1)}"
 
 
 def number_text(value: float) -> str:

@@ -36,7 +36,7 @@ from .views import LossView, NetworkView
 
 LR_MIN, LR_MAX = LEARNING_RATE_RANGE
 FRAME = 1 / 40  # seconds of training per view update; with the update itself ~28 a second
-MODES = {"online": 1, "mini-batch": None, "full batch": None}
+MODES = ("online", "mini-batch", "full batch")
 ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "linear"]
 
 
@@ -479,7 +479,6 @@ class Playground(w.VBox):
         with self.network.hold_sync():
             self.network.sizes = self.net.sizes
             self.network.bias = self.net.bias
-            self.network.activations = [self.net.activation, self.net.output_activation]
             self._refresh(derive=True)
 
     def _new_teaching_views(self) -> None:
@@ -871,7 +870,10 @@ class Playground(w.VBox):
         n = self.instance_slider.value
         x, y = self.X[n], self.Y[n]
         trace = self.net.trace(x, y)
-        dW, db = self.net.gradients(x[None], y[None])
+        # ∂E/∂θ of this instance from its trace: −δ^(l+1) (a^l)ᵀ, and −δ^(l+1) for biases.
+        L = self.net.n_layers
+        dW = [-np.outer(trace.delta[l + 1], trace.a[l]) for l in range(L - 1)]
+        db = [-trace.delta[l + 1] * self.net.bias for l in range(L - 1)]
         loss = self.net.loss(self.X, self.Y)
         with self.network.hold_sync():
             self.network.weights = [W.tolist() for W in self.net.weights]

@@ -19,6 +19,7 @@ import io
 import numpy as np
 
 from .mlp import MLP
+from .notation import node_name, theta_name
 
 POSITIVE = "#2166ac"  # as --bw-positive in static/widgets.css
 NEGATIVE = "#e66101"  # --bw-negative
@@ -36,14 +37,6 @@ TOP = 56
 DPI = 100
 FOOT = 22  # height of one caption line
 COLOURS = 64  # in the PNG's palette
-
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def _theta_label(l: int, i: int, j) -> str:
-    column = 0 if j == "bias" else j + 1
-    return f"θ{str(l + 1).translate(_SUP)}{f'{i + 1}{column}'.translate(_SUB)}"
 
 
 def _layout(sizes: list[int], bias: bool) -> tuple[float, float, list[dict]]:
@@ -155,7 +148,7 @@ def network_png(
             middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 - 12)
             ax.text(
                 *middle,
-                f"{_theta_label(*key)} = {value:.4g}",
+                f"{theta_name(*key)} = {value:.4g}",
                 ha="center",
                 va="bottom",
                 fontsize=13 * points,
@@ -195,7 +188,7 @@ def network_png(
             line_widths.append((3 if role == "output" else 2) * points)
             styles.append("solid")
             if activations is None:
-                text = f"a{str(l + 1).translate(_SUP)}{str(i + 1).translate(_SUB)}"
+                text = node_name("a", l, i)
             else:
                 value = activations[l][i]
                 text = f"{value:.2f}" if np.isfinite(value) else ""

@@ -32,6 +32,7 @@ import sympy
 from . import validation as check
 from .activations import ACTIVATIONS
 from .mlp import MLP, Trace
+from .notation import PHASES
 
 __all__ = [
     "PATH_LIMIT",
@@ -49,15 +50,8 @@ __all__ = [
 PATH_LIMIT = 16
 """Up to this many paths are listed one by one; beyond it the derivation sums them with Σ."""
 
-PHASES: dict[str, str] = {
-    "input": "Receive input",
-    "forward": "Forward pass",
-    "error": "Compute error",
-    "backward": "Backward pass",
-    "dtheta": "Calculate Δθ",
-    "update": "Update weights",
-}
-"""The steps of the lecture's "Backpropagation: Demo", in order: the ``phase`` of every Term."""
+# PHASES (from notation): the steps of the lecture's "Backpropagation: Demo", in order; the
+# ``phase`` of every Term.
 
 _GATHER_LIMIT = 1 << 16  # paths multiplied out one by one in NumPy; beyond, summed layer by layer
 _LETTERS = ("k", "m", "n", "p", "r", "s", "t", "u", "v", "w")  # path indices, output first

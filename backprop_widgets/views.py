@@ -27,7 +27,6 @@ class NetworkView(anywidget.AnyWidget):
 
     sizes = traitlets.List(traitlets.Int(), [2, 2, 1]).tag(sync=True)
     bias = traitlets.Bool(True).tag(sync=True)
-    activations = traitlets.List(traitlets.Unicode(), []).tag(sync=True)
     weights = traitlets.List([]).tag(sync=True)
     biases = traitlets.List([]).tag(sync=True)
     grad_weights = traitlets.List([]).tag(sync=True)

@@ -125,6 +125,12 @@ function render({ model, el }) {
         const y = column.nodes[column.nodes.length - 1].y + NODE_R + 26;
         for (const [dx, delta, symbol] of [[-18, -1, "−"], [18, 1, "+"]]) {
           const b = make("g", { class: "bw-resize", role: "button", tabindex: "0", "data-layer": l, "data-delta": delta }, nodeLayer);
+          // At the limits the button is shown disabled (Python would refuse the message anyway).
+          const count = column.nodes.length;
+          if (delta > 0 ? count >= model.get("max_neurons") : count <= 1) {
+            b.classList.add("bw-disabled");
+            b.setAttribute("aria-disabled", "true");
+          }
           make("rect", { x: column.x + dx - 13, y: y - 13, width: 26, height: 26, rx: 6 }, b);
           make("text", { x: column.x + dx, y: y + 6 }, b).textContent = symbol;
           make("title", {}, b).textContent = `${delta > 0 ? "Add a neuron to" : "Remove a neuron from"} layer ${l + 1}`;
@@ -208,6 +214,7 @@ function render({ model, el }) {
   svg.addEventListener("click", (event) => {
     const resize = event.target.closest(".bw-resize");
     if (resize) {
+      if (resize.classList.contains("bw-disabled")) return;
       model.send({ type: "resize", layer: Number(resize.dataset.layer), delta: Number(resize.dataset.delta) });
       return;
     }
@@ -221,6 +228,7 @@ function render({ model, el }) {
     const resize = event.target.closest?.(".bw-resize");
     if (resize && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
+      if (resize.classList.contains("bw-disabled")) return;
       model.send({ type: "resize", layer: Number(resize.dataset.layer), delta: Number(resize.dataset.delta) });
       return;
     }
