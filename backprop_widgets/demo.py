@@ -81,11 +81,7 @@ class StepThrough(w.VBox):
         on_update=None,
         instance: int = 0,
     ) -> None:
-        if not isinstance(net, MLP):
-            raise TypeError(f"net must be a backprop_widgets.MLP; got {type(net).__name__}")
-        self.net = net
-        self.X, _ = check.inputs(X, net.sizes[0], "X")
-        self.Y = check.targets(Y, len(self.X), net.sizes[-1], "Y")
+        self.net, self.X, self.Y = check.dataset(net, X, Y)
         self.learning_rate = check.learning_rate(learning_rate)
         self.selected = None if selected is None else net.check_parameter(*selected)
         self.instance = 0

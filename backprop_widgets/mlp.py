@@ -257,6 +257,13 @@ class MLP:
             out = self._forward(X)[1][-1]
         return out[0] if single else out
 
+    def forward(self, X) -> list[np.ndarray]:
+        """Every layer's activations for a batch: ``a[l]`` of shape (N, sizes[l]), ``a[0]`` is X
+        (what each hidden neuron computes, for plots)."""
+        X, _ = check.inputs(X, self.sizes[0], "X")
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._forward(X)[1]
+
     def loss(self, X, Y) -> float:
         """E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² over the N instances of X, Y."""
         X, Y = self._check_batch(X, Y)

@@ -87,7 +87,7 @@ class ErrorSlice(anywidget.AnyWidget):
     def __init__(
         self, net: MLP, X, Y, parameter: tuple | None = None, learning_rate: float = 0.5, **kwargs
     ) -> None:
-        net, X, Y = _check_data(net, X, Y)
+        net, X, Y = check.dataset(net, X, Y)
         parameter = _check_parameter(net, parameter)
         learning_rate = check.learning_rate(learning_rate)
         super().__init__(**kwargs)
@@ -140,7 +140,7 @@ class ErrorSlice(anywidget.AnyWidget):
             raise ValueError("X and Y must be given together (or neither)")
         if X is None:
             X, Y = self.X, self.Y
-        new_net, X, Y = _check_data(self.net if net is None else net, X, Y)
+        new_net, X, Y = check.dataset(self.net if net is None else net, X, Y)
         if parameter is not None:
             parameter = _check_parameter(new_net, parameter)
         else:
@@ -243,14 +243,6 @@ def _net_input(a: np.ndarray, W: np.ndarray, b: np.ndarray, bias: bool) -> np.nd
     if bias:
         z += b
     return z
-
-
-def _check_data(net, X, Y) -> tuple[MLP, np.ndarray, np.ndarray]:
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be a backprop_widgets.MLP; got {type(net).__name__}")
-    X, _ = check.inputs(X, net.sizes[0], "X")
-    Y = check.targets(Y, X.shape[0], net.sizes[-1], "Y")
-    return net, X, Y
 
 
 def _check_parameter(net: MLP, parameter) -> tuple | None:

@@ -33,18 +33,6 @@ def activation_name(layer: int, i: int) -> str:
     return node_name("a", layer, i)
 
 
-def activations(net: MLP, X: np.ndarray) -> list[np.ndarray]:
-    """The forward pass for a batch: ``a[l]`` of shape (N, sizes[l]), ``a[0]`` is X."""
-    a = [X]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for l, (W, b) in enumerate(zip(net.weights, net.biases)):
-            z = a[-1] @ W.T
-            if net.bias:
-                z += b
-            a.append(net.activation_of(l + 1).g(z))
-    return a
-
-
 def to_bytes(values: np.ndarray, low: float, high: float) -> bytes:
     """Values mapped linearly from [low, high] to 0 … 255 (clipped; NaN to the middle)."""
     scaled = (np.nan_to_num(values, nan=(low + high) / 2) - low) / (high - low)
@@ -310,7 +298,7 @@ class DecisionSurface(anywidget.AnyWidget):
         self.updates += 1
 
     def _show_plane(self) -> None:
-        a = activations(self.net, self.grid_points)
+        a = self.net.forward(self.grid_points)
         self.grid_values = a[-1][:, self.output].reshape(GRID, GRID)
         entries, self.hidden_values = self._hidden(a, (GRID, GRID))
         low, high = self._range
@@ -331,7 +319,7 @@ class DecisionSurface(anywidget.AnyWidget):
             self._common()
 
     def _show_line(self) -> None:
-        a = activations(self.net, self.curve_x[:, None])
+        a = self.net.forward(self.curve_x[:, None])
         self.curve_values = a[-1][:, self.output]
         entries, self.hidden_values = self._hidden(a, (CURVE_POINTS,))
         for entry, v in zip(entries, self.hidden_values):
@@ -367,10 +355,7 @@ def _finite_or_none(value: float) -> float | None:
 
 
 def _check_data(net, X, Y, X_test, Y_test) -> tuple:
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be a backprop_widgets.MLP; got {type(net).__name__}")
-    X, _ = check.inputs(X, net.sizes[0], "X")
-    Y = check.targets(Y, X.shape[0], net.sizes[-1], "Y")
+    net, X, Y = check.dataset(net, X, Y)
     if (X_test is None) != (Y_test is None):
         raise ValueError("X_test and Y_test must be given together (or neither)")
     if X_test is None or (np.size(X_test) == 0 and np.size(Y_test) == 0):
