@@ -31,8 +31,8 @@ chromium:
 
 test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check backprop_widgets tests benchmarks
-	$(BIN)/python -m pytest
 	$(MAKE) binder-check
+	$(BIN)/python -m pytest
 
 # What Binder does, without Docker: a clean virtualenv, `pip install -r binder/requirements.txt`
 # from the repository root (as repo2docker runs it), then every notebook executed in it.
