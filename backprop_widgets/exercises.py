@@ -20,20 +20,30 @@ Notation is the lecture's, shown 1-based: ``net.weights[l][i, j]`` is θ^(l+1)_(
 
 from __future__ import annotations
 
-import html
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import datasets, validation
+from .answers import (  # noqa: F401 - ATOL, RTOL and parse_number are part of this API
+    ATOL,
+    CLOSE,
+    RTOL,
+    Feedback,
+    Hint,
+    Mistake,
+    entry_matches,
+    join_names,
+    likely_mistake,
+    number_text,
+    parse_number,
+    read_answer,
+    values_text,
+    within,
+)
 from .mlp import MLP, Trace
 from .notation import node_name, subscript, superscript, theta_name
 from .validation import DivergenceError
-
-ATOL = 1e-4
-RTOL = 5e-3
-CLOSE = 10  # within CLOSE × the tolerance: a rounding problem rather than a mistake
 
 LEARNING_RATE = 2.0  # η of the sheet (exercises 7 and 8)
 DIVERGENCE_EPOCHS = 100  # how long exercise 10 trains
@@ -99,20 +109,6 @@ def _sheet() -> tuple[MLP, np.ndarray, np.ndarray, Trace]:
 
 
 # -- names in the lecture's notation ---------------------------------------------------------
-
-
-def number_text(value: float) -> str:
-    text = f"{float(value):.4g}"
-    return "0" if text == "-0" else text
-
-
-def values_text(values) -> str:
-    values = np.asarray(values, dtype=float)
-    if values.ndim == 0:
-        return number_text(values)
-    if values.ndim == 1:
-        return "(" + ", ".join(number_text(v) for v in values) + ")"
-    return "[" + ", ".join(values_text(row) for row in values) + "]"
 
 
 def describe(net: MLP | None = None, x=None, y=None, learning_rate: float | None = None) -> str:
@@ -182,81 +178,6 @@ def diagram(net: MLP | None = None, x=None):
     )
 
 
-# -- feedback ------------------------------------------------------------------------------
-
-_COLOURS = {
-    "right": "var(--jp-success-color1, #2e7d32)",
-    "wrong": "var(--jp-error-color1, #c62828)",
-    "open": "var(--jp-border-color1, #9e9e9e)",
-    "hint": "var(--jp-info-color1, #0277bd)",
-}
-
-
-def _box(kind: str, heading: str, text: str) -> str:
-    body = html.escape(text).replace("\n", "<br>")
-    return (
-        f'<div class="bw-feedback bw-feedback-{kind}" style="border-left: 4px solid '
-        f'{_COLOURS[kind]}; padding: 4px 10px; margin: 4px 0; line-height: 1.5">'
-        f"<b>{html.escape(heading)}</b><br>{body}</div>"
-    )
-
-
-class Hint:
-    """A hint: the idea to use, never the number."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __repr__(self) -> str:
-        return f"Hint: {self.text}"
-
-    def _repr_html_(self) -> str:
-        return _box("hint", "Hint", self.text)
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """What a checker says about one answer.
-
-    True when the answer is right (``assert check_x(answer)`` works); ``str()`` is the
-    message. ``mistake`` names what was found, for tools and tests: "right", "not_answered",
-    "not_a_number", "wrong_shape", "close", "wrong", or a specific mistake such as
-    "wrong_sign", "forgot_g_prime" or "theta_index_slip".
-    """
-
-    correct: bool
-    message: str
-    hint_text: str = ""
-    title: str = ""
-    mistake: str = "wrong"
-
-    @property
-    def answered(self) -> bool:
-        return self.mistake != "not_answered"
-
-    def __bool__(self) -> bool:
-        return self.correct
-
-    def __str__(self) -> str:
-        return self.message
-
-    def __repr__(self) -> str:
-        mark = "✓" if self.correct else ("…" if not self.answered else "✗")
-        return f"{mark} {self.title}: {self.message}" if self.title else f"{mark} {self.message}"
-
-    def hint(self) -> Hint:
-        """A hint for this exercise."""
-        return Hint(self.hint_text)
-
-    def _repr_html_(self) -> str:
-        kind = "right" if self.correct else ("open" if not self.answered else "wrong")
-        mark = {"right": "✓", "open": "…", "wrong": "✗"}[kind]
-        return _box(kind, f"{mark} {self.title}" if self.title else mark, self.message)
-
-
 def _assert(feedback: Feedback) -> None:
     if not feedback:
         raise AssertionError(f"{feedback.title}: {feedback.message}")
@@ -277,93 +198,12 @@ def _wrong(name: str, hint: str, message: str, mistake: str) -> Feedback:
 # -- reading and judging numeric answers ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Mistake:
-    """A wrong answer a student is likely to give, computed the wrong way from the trace."""
-
-    key: str
-    value: np.ndarray
-    message: str  # the full explanation
-    short: str  # a few words, for one entry of a vector or a box on the diagram
-
-
-def _within(value, expected, factor: float = 1.0) -> np.ndarray:
-    expected = np.asarray(expected, dtype=float)
-    return np.abs(np.asarray(value, dtype=float) - expected) <= factor * (
-        ATOL + RTOL * np.abs(expected)
-    )
-
-
-def parse_number(answer) -> float | None:
-    """A number typed or given by a student: a real number or text such as "-0.25" or "0,25".
-
-    Returns None when it is not a number (booleans, NaN and infinities are not numbers here).
-    """
-    if isinstance(answer, bool):
-        return None
-    if isinstance(answer, str):
-        text = answer.strip().replace("−", "-").replace(" ", "")
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
-        try:
-            value = float(text)
-        except ValueError:
-            return None
-    elif isinstance(answer, numbers.Real):
-        value = float(answer)
-    elif isinstance(answer, np.ndarray) and answer.size == 1 and answer.dtype.kind in "iuf":
-        value = float(answer.reshape(()))
-    else:
-        return None
-    return value if np.isfinite(value) else None
-
-
-def _read(answer, shape: tuple, what: str) -> tuple[np.ndarray | None, str, str]:
-    """The answer as a float array of ``shape``, or None with (mistake key, message).
-
-    A vector may come as a list, a tuple or an array of any vector-like shape ((2,), (1, 2),
-    …); a matrix must have its own shape; one number may be a plain number or text.
-    """
-    if answer is None or answer is Ellipsis:
-        return None, "not_answered", "Not answered yet: replace None with your answer."
-    size = int(np.prod(shape))
-    if not isinstance(answer, (list, tuple, np.ndarray)):
-        if size > 1:
-            return None, "wrong_shape", f"{what} has {size} entries: give a list of {size} numbers."
-        value = parse_number(answer)
-        if value is None:
-            return None, "not_a_number", f"{what} must be a number; got {answer!r}."
-        return np.full(shape, value), "", ""
-    try:
-        raw = np.array(answer, dtype=object)
-    except ValueError:
-        raw = None
-    items = [] if raw is None else raw.ravel().tolist()
-    if raw is None or any(isinstance(item, (list, tuple, np.ndarray)) for item in items):
-        return None, "wrong_shape", f"{what} must be a rectangular array of numbers."
-    if any(item is None for item in items):
-        return None, "not_answered", f"Not answered yet: some entries of {what} are still None."
-    values = [parse_number(item) for item in items]
-    bad = [item for item, value in zip(items, values) if value is None]
-    if bad:
-        return None, "not_a_number", f"Every entry of {what} must be a number; {bad[0]!r} is not."
-    vector_like = sum(n > 1 for n in shape) <= 1 and sum(n > 1 for n in raw.shape) <= 1
-    if raw.shape == shape or (vector_like and raw.size == size):
-        return np.array(values, dtype=float).reshape(shape), "", ""
-    expected = (
-        f"{size} number{'s' if size > 1 else ''}"
-        if len(shape) <= 1
-        else f"an array of shape {shape}"
-    )
-    return None, "wrong_shape", f"{what} should be {expected}; got shape {raw.shape}."
-
-
 def _judge(
     name: str,
     hint: str,
     value: np.ndarray,
     expected: np.ndarray,
-    mistakes: list[_Mistake],
+    mistakes: list[Mistake],
     names: list[str],
     what: str,
     right_note: str = "",
@@ -372,16 +212,16 @@ def _judge(
     """Right, one of the named mistakes, close, partly right, or wrong. ``shown`` is how the
     right answer is written back (``what = expected`` by default)."""
     expected = np.asarray(expected, dtype=float)
-    right = _within(value, expected)
+    right = within(value, expected)
     if right.all():
         note = f" {right_note}" if right_note else ""
         shown = shown or f"{what} = {values_text(expected)}"
         return _feedback(name, hint, True, f"Right: {shown}.{note}", "right")
     for m in mistakes:
         wrong_way = np.asarray(m.value, dtype=float).reshape(expected.shape)
-        if _within(value, wrong_way).all() and not _within(wrong_way, expected).all():
+        if within(value, wrong_way).all() and not within(wrong_way, expected).all():
             return _wrong(name, hint, m.message, m.key)
-    if _within(value, expected, CLOSE).all():
+    if within(value, expected, CLOSE).all():
         tolerance = number_text(float(np.max(ATOL + RTOL * np.abs(expected))))
         return _wrong(
             name,
@@ -395,11 +235,11 @@ def _judge(
         parts, named = [], False
         good = [n for n, ok in zip(names, right.ravel()) if ok]
         if good:
-            parts.append(f"{_join(good)} {'is' if len(good) == 1 else 'are'} right")
+            parts.append(f"{join_names(good)} {'is' if len(good) == 1 else 'are'} right")
         for k, (n, v, e) in enumerate(zip(names, value.ravel(), expected.ravel())):
-            if _within(v, e):
+            if within(v, e):
                 continue
-            why = next((m.short for m in mistakes if _entry_matches(m, k, v, e)), "")
+            why = next((m.short for m in mistakes if entry_matches(m, k, v, e)), "")
             named = named or bool(why)
             parts.append(f"{n} is not{f' ({why})' if why else ''}")
         if good or named:
@@ -407,28 +247,18 @@ def _judge(
     return _wrong(name, hint, f"{message} hint_{name}() gives a hint.", "wrong")
 
 
-def _entry_matches(mistake: _Mistake, k: int, value: float, expected: float) -> bool:
-    """Whether entry k of an answer is what ``mistake`` gives there (and that is wrong)."""
-    wrong_way = np.ravel(mistake.value)[k]
-    return bool(_within(value, wrong_way) and not _within(wrong_way, expected))
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _check_numbers(
     name: str,
     hint: str,
     answer,
     expected,
-    mistakes: list[_Mistake],
+    mistakes: list[Mistake],
     names: list[str],
     what: str,
     right_note: str = "",
 ) -> Feedback:
     expected = np.asarray(expected, dtype=float)
-    value, key, problem = _read(answer, expected.shape, what)
+    value, key, problem = read_answer(answer, expected.shape, what)
     if value is None:
         return _wrong(name, hint, problem, key)
     return _judge(name, hint, value, expected, mistakes, names, what, right_note)
@@ -436,10 +266,6 @@ def _check_numbers(
 
 def _names(symbol: str, l: int, n: int) -> list[str]:
     return [node_name(symbol, l, i) for i in range(n)]
-
-
-def _mistake(key: str, value, message: str, short: str = "") -> _Mistake:
-    return _Mistake(key, np.asarray(value, dtype=float), message, short or message)
 
 
 # -- 1. z of the hidden layer ----------------------------------------------------------------
@@ -456,20 +282,20 @@ def check_z_hidden(answer) -> Feedback:
     net, x, _, t = _sheet()
     W, b = net.weights[0], net.biases[0]
     mistakes = [
-        _mistake(
+        likely_mistake(
             "forgot_bias",
             W @ x,
             "You left out the bias: z²ᵢ = Σⱼ θ¹ᵢⱼ a¹ⱼ + θ¹ᵢ₀, and the bias unit a¹₀ = 1.",
             "no bias θ¹ᵢ₀",
         ),
-        _mistake(
+        likely_mistake(
             "transposed_theta",
             W.T @ x + b,
             "You read θ¹ the wrong way round: θ¹ᵢⱼ connects input node j to hidden node i, so "
             "z²ᵢ sums θ¹ᵢⱼ xⱼ over j (row i of θ¹), not θ¹ⱼᵢ xⱼ.",
             "θ¹ᵢⱼ read as θ¹ⱼᵢ",
         ),
-        _mistake(
+        likely_mistake(
             "gave_a",
             t.a[1],
             "That is a² = g(z²), the activation. z² is the net input, before g is applied.",
@@ -503,20 +329,20 @@ def check_a_hidden(answer) -> Feedback:
     net, x, _, t = _sheet()
     g = net.activation_of(1).g
     mistakes = [
-        _mistake(
+        likely_mistake(
             "gave_z",
             t.z[1],
             "That is z², the net input. The activation is a² = g(z²): apply the sigmoid.",
             "that is z², not g(z²)",
         ),
-        _mistake(
+        likely_mistake(
             "sign_in_exponent",
             g(-t.z[1]),
             "Check the sign in the exponent: g(z) = 1 / (1 + e^(−z)), so a positive z gives "
             "an activation above ½.",
             "g(−z) instead of g(z)",
         ),
-        _mistake(
+        likely_mistake(
             "forgot_bias",
             g(net.weights[0] @ x),
             "Your z² leaves out the bias θ¹ᵢ₀ · a¹₀ (a¹₀ = 1); see exercise 1.",
@@ -551,22 +377,22 @@ def check_output(answer) -> Feedback:
     g = net.activation_of(2).g
     W, b = net.weights[1], net.biases[1]
     mistakes = [
-        _mistake(
+        likely_mistake(
             "gave_z",
             t.z[2],
             "That is z³₁, the output node's net input. ŷ = a³₁ = g(z³₁): apply the sigmoid.",
         ),
-        _mistake(
+        likely_mistake(
             "forgot_bias",
             g(W @ t.a[1]),
             "You left out the output's bias: z³₁ = Σⱼ θ²₁ⱼ a²ⱼ + θ²₁₀, with a²₀ = 1.",
         ),
-        _mistake(
+        likely_mistake(
             "used_z_not_a",
             g(W @ t.z[1] + b),
             "You fed z² forward; the output layer's inputs are the activations a² = g(z²).",
         ),
-        _mistake(
+        likely_mistake(
             "sign_in_exponent",
             g(-t.z[2]),
             "Check the sign in the exponent: g(z) = 1 / (1 + e^(−z)).",
@@ -598,23 +424,23 @@ def check_error(answer) -> Feedback:
     _, _, y, t = _sheet()
     diff = float(y[0] - t.a[2][0])
     mistakes = [
-        _mistake(
+        likely_mistake(
             "forgot_half",
             diff**2,
             "You left out the ½: the lecture's error is E = ½ Σₖ (yₖ − ŷₖ)² (1/(2N) over N "
             "instances), so that ∂E/∂ŷ = −(y − ŷ) without a factor 2.",
         ),
-        _mistake(
+        likely_mistake(
             "not_squared",
             diff,
             "That is y − ŷ, the difference itself; E squares it (and halves it).",
         ),
-        _mistake(
+        likely_mistake(
             "half_not_squared",
             diff / 2,
             "You halved y − ŷ but did not square it: E = ½ (y − ŷ)².",
         ),
-        _mistake(
+        likely_mistake(
             "used_z",
             0.5 * float(y[0] - t.z[2][0]) ** 2,
             "You used z³₁ as the output; ŷ = a³₁ = g(z³₁).",
@@ -635,7 +461,7 @@ def hint_error() -> Hint:
 # -- δ: the mistakes students make, for any layer ---------------------------------------------
 
 
-def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[_Mistake]:
+def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[Mistake]:
     """Likely wrong ways to compute δ of layer ``l`` (0-based, l >= 1), as vectors over its
     nodes. ``above`` is the student's own δ of layer l+1, if they gave all of it."""
     L = net.n_layers
@@ -644,7 +470,7 @@ def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[_Mistake]:
     # Names as shown: this layer is l+1; δ comes back from layer l+2 along θ^(l+1).
     d, z, a = (f"{symbol}{superscript(l + 1)}" for symbol in "δza")
     found = [
-        _mistake(
+        likely_mistake(
             "wrong_sign",
             -t.delta[l],
             f"Wrong sign: you computed ∂E/∂{z}. The lecture's error term is "
@@ -655,14 +481,14 @@ def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[_Mistake]:
     if act.name == "sigmoid":
         at_a = act.g_prime(t.a[l], act.g(t.a[l]))  # g' evaluated at a instead of at z
         found += [
-            _mistake(
+            likely_mistake(
                 "g_prime_of_a",
                 t.delta[l] / gp * at_a,
                 f"You evaluated g' at a instead of at z. g'({z}) = g({z}) (1 − g({z})) = "
                 f"{a} (1 − {a}): put in a, do not apply g to it again.",
                 "g' evaluated at a, not at z",
             ),
-            _mistake(
+            likely_mistake(
                 "z_for_a",
                 t.delta[l] / gp * t.z[l] * (1 - t.z[l]),
                 f"You wrote {z} (1 − {z}); the sigmoid's derivative is g'(z) = a (1 − a) with "
@@ -673,21 +499,21 @@ def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[_Mistake]:
     if l == L - 1:
         error = t.y - t.a[l]
         return found + [
-            _mistake(
+            likely_mistake(
                 "forgot_g_prime",
                 error,
                 f"You stopped at y − ŷ: the output's δ also has the factor g'({z}), "
                 f"δ = (y − ŷ) g'({z}), because ŷ = g({z}) (chain rule: ∂a/∂z = g'(z)).",
                 "missing g'(z)",
             ),
-            _mistake(
+            likely_mistake(
                 "forgot_g_prime_wrong_sign",
                 -error,
                 f"That is ŷ − y, with the wrong sign and without g'({z}). The lecture's "
                 f"δ = (y − ŷ) g'({z}) = −∂E/∂z.",
                 "ŷ − y: wrong sign and no g'(z)",
             ),
-            _mistake(
+            likely_mistake(
                 "g_not_g_prime",
                 error * t.a[l],
                 f"You multiplied by g({z}) = ŷ instead of by the derivative g'({z}).",
@@ -699,7 +525,7 @@ def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[_Mistake]:
     d_up, z_up = f"δ{superscript(l + 2)}", f"z{superscript(l + 2)}"
     true_up = t.delta[l + 1]
     found.append(
-        _mistake(
+        likely_mistake(
             "forgot_g_prime",
             W.T @ true_up,
             f"You left out g'({z}ⱼ): {d}ⱼ = (Σᵢ {theta}ᵢⱼ {d_up}ᵢ) g'({z}ⱼ).",
@@ -709,7 +535,7 @@ def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[_Mistake]:
     below = net.weights[l - 1]  # θ^l as shown: the slide's slip
     if below.shape[0] >= W.shape[0] and below.shape[1] >= W.shape[1]:
         found.append(
-            _mistake(
+            likely_mistake(
                 "theta_index_slip",
                 (below[: W.shape[0], : W.shape[1]].T @ true_up) * gp,
                 f'You used {slipped}ᵢⱼ, as the slide "The Generalized Delta Rule" writes. The '
@@ -720,7 +546,7 @@ def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[_Mistake]:
         )
     if W.shape[0] == W.shape[1]:
         found.append(
-            _mistake(
+            likely_mistake(
                 "transposed_theta",
                 (W @ true_up) * gp,
                 f"You summed {theta}ⱼᵢ {d_up}ᵢ. The weight from node j to node i of layer "
@@ -731,14 +557,14 @@ def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[_Mistake]:
         )
     gp_up = net.activation_of(l + 1).g_prime(t.z[l + 1], t.a[l + 1])
     found += [
-        _mistake(
+        likely_mistake(
             "g_prime_of_layer_above",
             (W.T @ (true_up * gp_up)) * gp,
             f"You multiplied by g'({z_up}) as well, but {d_up} already contains it. The new "
             f"factor is g'({z}ⱼ), of node j itself.",
             f"extra g'({z_up})",
         ),
-        _mistake(
+        likely_mistake(
             "forgot_theta",
             true_up.sum() * gp,
             f"The {d_up}ᵢ travel back along the weights: multiply each by {theta}ᵢⱼ before "
@@ -748,7 +574,7 @@ def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[_Mistake]:
     ]
     if l + 1 == L - 1:
         found.append(
-            _mistake(
+            likely_mistake(
                 "carried_error_back",
                 (W.T @ (t.y - t.a[l + 1])) * gp,
                 f"You carried y − ŷ back; carry {d_up} = (y − ŷ) g'({z_up}) back instead: it "
@@ -756,9 +582,9 @@ def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[_Mistake]:
                 f"y − ŷ carried back instead of {d_up}",
             )
         )
-    if above is not None and not _within(above, true_up).all():
+    if above is not None and not within(above, true_up).all():
         found.append(
-            _mistake(
+            likely_mistake(
                 "follows_from_wrong_delta_above",
                 (W.T @ np.asarray(above, dtype=float)) * gp,
                 f"This follows correctly from your {d_up}, but those are not right yet: fix "
@@ -848,39 +674,39 @@ def check_dtheta_output(answer) -> Feedback:
     net, x, _, t = _sheet()
     eta, delta = LEARNING_RATE, t.delta[2]
     mistakes = [
-        _mistake(
+        likely_mistake(
             "forgot_eta",
             np.outer(delta, t.a[1]),
             "You left out the learning rate: Δθ²ᵢⱼ = η δ³ᵢ a²ⱼ.",
             "missing η",
         ),
-        _mistake(
+        likely_mistake(
             "wrong_sign",
             -eta * np.outer(delta, t.a[1]),
             "Wrong sign: that is η ∂E/∂θ. The lecture's Δθ = −η ∂E/∂θ = +η δ a, the step that "
             "makes E smaller.",
             "wrong sign",
         ),
-        _mistake(
+        likely_mistake(
             "gradient_not_change",
             -np.outer(delta, t.a[1]),
             "That is the gradient ∂E/∂θ² = −δ³ a². The change is Δθ² = −η ∂E/∂θ².",
             "that is ∂E/∂θ",
         ),
-        _mistake(
+        likely_mistake(
             "used_output_activation",
             eta * delta[:, None] * t.a[2][0] * np.ones((1, 2)),
             "You used ŷ = a³₁, the activation at the weight's head. Δθ²ᵢⱼ uses a²ⱼ, the "
             "activation at its tail (the node the weight comes from).",
             "a³ instead of a²",
         ),
-        _mistake(
+        likely_mistake(
             "used_x",
             eta * np.outer(delta, x),
             "You used the inputs x = a¹; θ² starts at layer 2, so Δθ²ᵢⱼ uses a²ⱼ.",
             "a¹ instead of a²",
         ),
-        _mistake(
+        likely_mistake(
             "used_z",
             eta * np.outer(delta, t.z[1]),
             "You used z²ⱼ; the rule uses the activation a²ⱼ = g(z²ⱼ) the weight multiplies.",
@@ -934,7 +760,7 @@ def check_update(answer) -> Feedback:
         )
     parts = []
     for l, part in enumerate(answer):
-        value, key, problem = _read(part, old[l].shape, f"θ{superscript(l + 1)}")
+        value, key, problem = read_answer(part, old[l].shape, f"θ{superscript(l + 1)}")
         if value is None:
             return _wrong(name, hint, problem, key)
         parts.append(value)
@@ -963,7 +789,7 @@ def check_update(answer) -> Feedback:
          "hidden node i, row i and column j."),
     ]  # fmt: skip
     mistakes = [
-        _mistake(key, np.concatenate([np.ravel(p) for p in value]), message)
+        likely_mistake(key, np.concatenate([np.ravel(p) for p in value]), message)
         for key, value, message in candidates
     ]
     names = [theta_name(l, i, j) for l, W in enumerate(old) for i, j in np.ndindex(W.shape)]
@@ -1233,13 +1059,13 @@ def delta_marks(net: MLP, t: Trace, values: list) -> dict[tuple[int, int], Mark]
             expected = t.delta[l][i]
             if value is None:
                 marks[l, i] = Mark("empty", "", f"{name}: not filled in yet.", "not_answered")
-            elif _within(value, expected):
+            elif within(value, expected):
                 marks[l, i] = Mark("right", "✓", f"{name} = {number_text(expected)} ✓", "right")
             else:
-                found = next((m for m in mistakes if _entry_matches(m, i, value, expected)), None)
+                found = next((m for m in mistakes if entry_matches(m, i, value, expected)), None)
                 if found is not None:
                     marks[l, i] = Mark("wrong", found.short, f"{name}: {found.message}", found.key)
-                elif _within(value, expected, CLOSE):
+                elif within(value, expected, CLOSE):
                     marks[l, i] = Mark(
                         "close",
                         "close: keep more digits",
