@@ -844,6 +844,7 @@ class Playground(w.VBox):
                 self.learning_rate,
                 self.selected,
                 on_update=lambda: self._refresh(derive=True, sync_demo=False),
+                instance=self.instance_slider.value,
             )
             self.demo_box.children = [self._demo]
         return self._demo

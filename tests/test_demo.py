@@ -117,6 +117,7 @@ def test_the_playground_demo_follows_its_network():
     pg.selected = (1, 0, 0)
     demo = pg.demo
     assert demo.net is pg.net and demo.selected == (1, 0, 0)
+    assert demo.instance == pg.instance_slider.value  # the instance the playground shows
     pg.step()
     assert demo.step == 0
     n = pg.instance_slider.value
