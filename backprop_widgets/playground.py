@@ -35,6 +35,7 @@ from .validation import DivergenceError
 from .views import LossView, NetworkView
 
 LR_MIN, LR_MAX = LEARNING_RATE_RANGE
+ECHO_SECONDS = 5.0  # how long a value sent to the θ slider may come back from the browser
 FRAME = 1 / 40  # seconds of training per view update; with the update itself ~28 a second
 MODES = ("online", "mini-batch", "full batch")
 ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "linear"]
@@ -174,7 +175,7 @@ class Playground(w.VBox):
         self._updating = False
         self._sent_weights: collections.deque = collections.deque(maxlen=256)
         self._demo = None
-        self._last_slice = 0.0
+        self._last_slice = self._last_slider = 0.0
         self._loading = False
         self.play_stats = dict.fromkeys(
             ("frames", "updates", "seconds", "training_seconds", "refresh_seconds"), 0
@@ -745,13 +746,13 @@ class Playground(w.VBox):
             self.weight_slider.value = value
 
     def _is_echo(self, value: float) -> bool:
-        """Whether ``value`` is one the slider was sent in the last 2 s (each echoes once)."""
-        recent = time.perf_counter() - 2.0
-        for k, (sent_at, sent) in enumerate(self._sent_weights):
-            if sent_at >= recent and abs(value - sent) <= 1e-9 * max(1.0, abs(sent)):
-                del self._sent_weights[k]
-                return True
-        return False
+        """Whether ``value`` is one the slider was sent in the last few seconds. A busy browser
+        can echo late, or twice; a person does not drag to a value Python sent, to 1e-9."""
+        recent = time.perf_counter() - ECHO_SECONDS
+        return any(
+            sent_at >= recent and abs(value - sent) <= 1e-9 * max(1.0, abs(sent))
+            for sent_at, sent in self._sent_weights
+        )
 
     def _on_weight_slider(self, change) -> None:
         if self._updating or self.selected is None or self._is_echo(change["new"]):
@@ -899,7 +900,11 @@ class Playground(w.VBox):
                 else ""
             )
         )
-        if self.selected is not None and not self._updating:
+        # While training plays, the θ slider follows 5 times a second: it is read, not watched.
+        now = time.perf_counter()
+        slider_due = not self.playing or now - self._last_slider >= 0.2
+        if self.selected is not None and not self._updating and slider_due:
+            self._last_slider = now
             self._updating = True
             try:
                 value = self.net.get_parameter(*self.selected)
