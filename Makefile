@@ -35,6 +35,7 @@ chromium:
 
 test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check backprop_widgets tests benchmarks
+	$(BIN)/lint-imports
 	$(MAKE) binder-check
 	$(BIN)/python -m pytest
 

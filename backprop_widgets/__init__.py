@@ -5,11 +5,15 @@ widgets and the SymPy derivations are imported when first used, so ``import back
 stays quick.
 """
 
-from . import datasets
-from .activations import ACTIVATIONS, sigmoid
-from .mlp import MLP, Trace
-from .perceptron import Perceptron
-from .validation import DivergenceError
+from .engine import (
+    ACTIVATIONS,
+    MLP,
+    DivergenceError,
+    Perceptron,
+    Trace,
+    datasets,
+    sigmoid,
+)
 
 __version__ = "0.1.0"
 
@@ -40,11 +44,11 @@ def derive(*args, **kwargs):
 # Widgets pull in ipywidgets and anywidget (and sometimes matplotlib): import them only when
 # asked for, so that importing the engine stays quick.
 _WIDGETS = {
-    "Playground": "playground",
-    "StepThrough": "demo",
-    "ErrorSlice": "slice_view",
-    "DecisionSurface": "surface_view",
-    "DeltaQuiz": "delta_quiz",
+    "Playground": "widgets.playground",
+    "StepThrough": "widgets.demo",
+    "ErrorSlice": "widgets.slice_view",
+    "DecisionSurface": "widgets.surface_view",
+    "DeltaQuiz": "widgets.delta_quiz",
 }
 
 

@@ -68,7 +68,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 import backprop_widgets as bw  # noqa: E402
-from backprop_widgets import validation as check  # noqa: E402
+from backprop_widgets.engine import validation as check  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OPENBLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")

@@ -12,7 +12,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PICTURED_WIDGET = """\
 import ipywidgets as w
 import backprop_widgets as bw
-from backprop_widgets.static_image import mimebundle_with_image, network_png
+from backprop_widgets.widgets.static_image import mimebundle_with_image, network_png
 
 class Pictured(w.VBox):
     def _repr_mimebundle_(self, **kwargs):

@@ -17,8 +17,8 @@ import json
 from os import PathLike
 from typing import TYPE_CHECKING
 
-from . import datasets
-from . import validation as check
+from ...engine import datasets
+from ...engine import validation as check
 from .limits import (
     LEARNING_RATE_RANGE,
     MAX_SAMPLES,
@@ -27,7 +27,7 @@ from .limits import (
     NOISE_RANGE,
     TEST_FRACTION_RANGE,
 )
-from .mlp import MLP
+from ...engine.mlp import MLP
 
 if TYPE_CHECKING:
     from .playground import Playground

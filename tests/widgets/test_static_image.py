@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from backprop_widgets import MLP, datasets
-from backprop_widgets.static_image import (
+from backprop_widgets.widgets.static_image import (
     ACCENT,
     NEGATIVE,
     POSITIVE,
@@ -133,7 +133,7 @@ def test_bad_arguments_are_refused_by_name(kwargs, error, match):
 
 
 def test_playground_picture_shows_its_network():
-    from backprop_widgets.playground import Playground
+    from backprop_widgets.widgets.playground import Playground
 
     pg = Playground()
     pg.selected = (0, 0, 1)
@@ -149,7 +149,7 @@ def test_drawing_leaves_pyplot_and_the_backend_alone():
         raw = lambda: dict.__getitem__(matplotlib.rcParams, "backend")
         before = raw()
         import backprop_widgets as bw
-        from backprop_widgets.static_image import network_png
+        from backprop_widgets.widgets.static_image import network_png
         network_png(bw.MLP([2, 2, 1]))
         print("matplotlib.pyplot" in sys.modules, raw() == before)
         """
@@ -190,7 +190,7 @@ def test_bytes_that_are_not_a_png_are_refused():
 PICTURED_WIDGET = """\
 import ipywidgets as w
 import backprop_widgets as bw
-from backprop_widgets.static_image import mimebundle_with_image, network_png
+from backprop_widgets.widgets.static_image import mimebundle_with_image, network_png
 
 class Pictured(w.VBox):
     def _repr_mimebundle_(self, **kwargs):
@@ -247,7 +247,7 @@ def test_nbconvert_renders_the_saved_widget_state_instead_of_the_image(pictured_
 
 
 def test_playground_output_carries_the_image():
-    from backprop_widgets.playground import Playground
+    from backprop_widgets.widgets.playground import Playground
 
     if "_repr_mimebundle_" not in vars(Playground):
         pytest.skip("Playground._repr_mimebundle_ does not add the picture yet")

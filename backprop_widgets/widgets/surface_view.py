@@ -16,9 +16,9 @@ import anywidget
 import numpy as np
 import traitlets
 
-from . import validation as check
-from .mlp import MLP
-from .notation import SUBSCRIPTS, node_name
+from ..engine import validation as check
+from ..engine.mlp import MLP
+from ..notation import SUBSCRIPTS, node_name
 from .views import STATIC
 
 GRID = 60  # pixels a side of the 2-D images

@@ -14,9 +14,9 @@ import anywidget
 import numpy as np
 import traitlets
 
-from . import validation as check
-from .mlp import MLP
-from .notation import theta_name
+from ..engine import validation as check
+from ..engine.mlp import MLP
+from ..notation import theta_name
 from .views import STATIC
 
 SAMPLES = 121  # points of the E curve, odd so that the middle one is the current θ exactly

@@ -9,8 +9,8 @@ import pytest
 
 import backprop_widgets as bw
 from backprop_widgets import exercises as ex
-from backprop_widgets.activations import sigmoid
-from backprop_widgets.delta_quiz import DeltaQuiz
+from backprop_widgets.engine.activations import sigmoid
+from backprop_widgets.widgets.delta_quiz import DeltaQuiz
 
 NET = ex.network()
 X, Y = ex.instance()

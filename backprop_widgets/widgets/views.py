@@ -12,7 +12,7 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parent.parent / "static"
 
 
 class NetworkView(anywidget.AnyWidget):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import backprop_widgets as bw
-from backprop_widgets.slice_view import INSTRUCTION, SAMPLES, ErrorSlice, theta_name
+from backprop_widgets.widgets.slice_view import INSTRUCTION, SAMPLES, ErrorSlice, theta_name
 
 
 @pytest.fixture
@@ -177,7 +177,7 @@ def test_sampling_leaves_the_network_unchanged(moons):
 
 
 def test_large_batches_are_sampled_in_chunks_with_the_same_result(monkeypatch):
-    from backprop_widgets import slice_view
+    from backprop_widgets.widgets import slice_view
 
     X, Y = bw.datasets.circles(300, seed=3)
     net = bw.MLP([2, 5, 1], seed=1)

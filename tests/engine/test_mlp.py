@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import backprop_widgets as bw
-from backprop_widgets.activations import ACTIVATIONS, sigmoid
+from backprop_widgets.engine.activations import ACTIVATIONS, sigmoid
 
 
 def s(z):

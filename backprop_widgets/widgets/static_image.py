@@ -18,8 +18,8 @@ import io
 
 import numpy as np
 
-from .mlp import MLP
-from .notation import node_name, theta_name
+from ..engine.mlp import MLP
+from ..notation import node_name, theta_name
 
 POSITIVE = "#2166ac"  # as --bw-positive in static/widgets.css
 NEGATIVE = "#e66101"  # --bw-negative

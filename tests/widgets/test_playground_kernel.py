@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import backprop_widgets as bw
-from backprop_widgets.history import LossHistory
+from backprop_widgets.engine.history import LossHistory
 
 
 def test_defaults_are_the_lecture_xor_network():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import backprop_widgets as bw
-from backprop_widgets.surface_view import (
+from backprop_widgets.widgets.surface_view import (
     CURVE_POINTS,
     GRID,
     DecisionSurface,

@@ -6,7 +6,7 @@ import html
 
 import numpy as np
 
-from .mlp import MLP
+from ..engine.mlp import MLP
 
 INVITATION = (
     '<div class="bw-derivation-body bw-derivation-empty">'
@@ -39,7 +39,7 @@ def derivation_html(
     instance ``n`` = (x, y), and symbolic = backprop = finite difference."""
     if selected is None:
         return INVITATION
-    from .symbolic import derive
+    from ..symbolic import derive
 
     l, i, j = selected
     d = derive(net, l, i, j, x=x, y=y, learning_rate=learning_rate)

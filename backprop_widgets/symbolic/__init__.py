@@ -29,10 +29,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import sympy
 
-from . import validation as check
-from .activations import ACTIVATIONS
-from .mlp import MLP, Trace
-from .notation import PHASES
+from ..engine import validation as check
+from ..engine.activations import ACTIVATIONS
+from ..engine.mlp import MLP, Trace
+from ..notation import PHASES
 
 __all__ = [
     "PATH_LIMIT",

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import backprop_widgets as bw
-from backprop_widgets.demo import PHASES, StepThrough, steps
+from backprop_widgets.widgets.demo import PHASES, StepThrough, steps
 
 
 @pytest.fixture

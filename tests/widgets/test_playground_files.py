@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from backprop_widgets import MLP
-from backprop_widgets.playground import Playground
-from backprop_widgets.state import (
+from backprop_widgets.widgets.playground import Playground
+from backprop_widgets.widgets.playground.files import (
     FORMAT,
     LEARNING_RATE_RANGE,
     MAX_LOSS_POINTS,

@@ -1,0 +1,1 @@
+"""Teaching: the exercise sheet, reading and judging answers, the catalogue of mistakes."""

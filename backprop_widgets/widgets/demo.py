@@ -1,0 +1,309 @@
+"""The lecture's "Backpropagation: Demo", one update on one instance, phase by phase.
+
+Receive input → Forward pass (layer by layer) → Compute error → Backward pass (δ from right to
+left) → Calculate Δθ → Update weights. Every number shown is ``net.trace``'s; the update is
+applied to the network when that phase is reached and taken back when one steps back over it.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import numpy as np
+import traitlets
+
+from ..engine import validation as check
+from ..engine.mlp import MLP
+from ..notation import PHASES
+from .views import NetworkView
+
+# Which parts of the selected weight's derivation each phase computes (symbolic.sections).
+SECTIONS = {
+    "input": ("instance",),
+    "forward": ("forward",),
+    "error": ("error",),
+    "backward": ("chain", "delta"),
+    "dtheta": ("delta",),
+    "update": ("delta",),
+}
+
+
+def steps(n_layers: int) -> list[tuple[str, int]]:
+    """The demo's steps: (phase, layer), forward left to right, backward right to left."""
+    L = n_layers
+    return (
+        [("input", 0)]
+        + [("forward", l) for l in range(1, L)]
+        + [("error", L - 1)]
+        + [("backward", l) for l in range(L - 1, 0, -1)]
+        + [("dtheta", -1), ("update", -1)]
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def _vector(values) -> str:
+    return "(" + ", ".join(_number(v) for v in np.ravel(values)) + ")"
+
+
+class StepThrough(w.VBox):
+    """One backpropagation update, in the lecture's phases, on a network you can see.
+
+    Parameters
+    ----------
+    net : MLP
+        The network; the "Update weights" phase changes it (stepping back undoes that).
+    X, Y : arrays, shapes (N, sizes[0]) and (N, sizes[-1])
+        Training instances; the demo takes them in order, one update each.
+    learning_rate : float
+        η of Δθ = η δ a.
+    selected : tuple, optional
+        A parameter (l, i, j) or (l, i, "bias") whose derivation is shown, with the part the
+        current phase computes highlighted.
+    on_update : callable, optional
+        Called after the update is applied to the network or taken back.
+    instance : int
+        The instance to start with (then the next ones in order).
+    """
+
+    step = traitlets.Int(0)
+
+    def __init__(
+        self,
+        net: MLP,
+        X,
+        Y,
+        learning_rate: float = 0.5,
+        selected=None,
+        on_update=None,
+        instance: int = 0,
+    ) -> None:
+        self.net, self.X, self.Y = check.dataset(net, X, Y)
+        self.learning_rate = check.learning_rate(learning_rate)
+        self.selected = None if selected is None else net.check_parameter(*selected)
+        self.instance = 0
+        self._saved = None  # parameters before an applied update
+        self._on_update = on_update
+        self.view = NetworkView(
+            annotated=True,
+            editable=False,
+            root_class="bw-demo-network",
+            layout=w.Layout(width="100%"),
+        )
+        self.view.on_msg(self._on_view_message)
+        self.prev_button = w.Button(description="Previous", icon="arrow-left")
+        self.prev_button.add_class("bw-prev")
+        self.next_button = w.Button(description="Next", icon="arrow-right")
+        self.next_button.add_class("bw-next")
+        self.phase_label = w.HTML()
+        self.phase_label.add_class("bw-phase")
+        self.formula = w.HTMLMath()
+        self.formula.add_class("bw-demo-formula")
+        self.derivation = w.HTMLMath()
+        self.derivation.add_class("bw-demo-derivation")
+        self.prev_button.on_click(lambda _: self.previous())
+        self.next_button.on_click(lambda _: self.next())
+        self.observe(lambda _: self._show(), "step")
+        controls = w.HBox(
+            [self.prev_button, self.next_button, self.phase_label],
+            layout=w.Layout(align_items="center"),
+        )
+        super().__init__([controls, self.view, self.formula, self.derivation])
+        self.add_class("bw-demo")
+        self.restart(instance)
+
+    # -- moving through the phases -------------------------------------------------------
+
+    @property
+    def steps(self) -> list[tuple[str, int]]:
+        return steps(self.net.n_layers)
+
+    @property
+    def phase(self) -> str:
+        """The current phase's key ("input", "forward", … "update")."""
+        return self.steps[self.step][0]
+
+    def restart(self, instance: int | None = None) -> None:
+        """Start again at "Receive input" with a fresh trace (of ``instance`` if given)."""
+        if instance is not None:
+            instance = check.integer(instance, "instance", minimum=0)
+            if instance >= len(self.X):
+                raise ValueError(f"instance must be 0 … {len(self.X) - 1}; got {instance}")
+            self.instance = instance
+        self._saved = None
+        self.trace = self.net.trace(
+            self.X[self.instance], self.Y[self.instance], self.learning_rate
+        )
+        with self.hold_trait_notifications():
+            self.step = 0
+        self._show()
+
+    def next(self) -> None:
+        """The next phase; after "Update weights", the next instance's "Receive input"."""
+        if self.step + 1 < len(self.steps):
+            self.step += 1
+        else:
+            self.instance = (self.instance + 1) % len(self.X)
+            self.restart()
+
+    def previous(self) -> None:
+        """The phase before (stepping back over "Update weights" takes the update back)."""
+        if self.step > 0:
+            self.step -= 1
+
+    def _apply_update(self, on: bool) -> None:
+        if on and self._saved is None:
+            self._saved = [p.copy() for p in self.net.weights + self.net.biases]
+            for p, d in zip(
+                self.net.weights + self.net.biases, self.trace.dtheta + self.trace.dbias
+            ):
+                p += d
+        elif not on and self._saved is not None:
+            for p, saved in zip(self.net.weights + self.net.biases, self._saved):
+                p[...] = saved
+            self._saved = None
+        else:
+            return
+        if self._on_update is not None:
+            self._on_update()
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def _show(self) -> None:
+        phase, layer = self.steps[self.step]
+        order = list(PHASES)
+        reached = order.index(phase)
+        self._apply_update(phase == "update")
+        t, net = self.trace, self.net
+        L = net.n_layers
+        shown_a = [t.a[0].tolist()] + [
+            t.a[l].tolist() if phase != "input" and (reached > 1 or l <= layer) else []
+            for l in range(1, L)
+        ]
+        shown_delta = [[]] + [
+            t.delta[l].tolist()
+            if reached > order.index("backward") or (phase == "backward" and l >= layer)
+            else []
+            for l in range(1, L)
+        ]
+        show_dtheta = reached >= order.index("dtheta")
+        with self.view.hold_sync():
+            self.view.sizes = net.sizes
+            self.view.bias = net.bias
+            self.view.weights = [W.tolist() for W in net.weights]
+            self.view.biases = [b.tolist() for b in net.biases]
+            self.view.a = shown_a
+            self.view.z = [[]] + [t.z[l].tolist() for l in range(1, L)]
+            self.view.delta = shown_delta
+            self.view.dtheta = [d.tolist() for d in t.dtheta] if show_dtheta else []
+            self.view.dbias = [d.tolist() for d in t.dbias] if show_dtheta else []
+            self.view.focus_layer = layer if phase in ("forward", "backward", "error") else -1
+            self.view.selected = "" if self.selected is None else ",".join(map(str, self.selected))
+            self.view.output_note = self._output_note(reached)
+        where = f" (layer {layer + 1})" if phase in ("forward", "backward") else ""
+        self.phase_label.value = (
+            f"<b>{html.escape(PHASES[phase])}</b>{where} · step {self.step + 1} of "
+            f"{len(self.steps)} · instance n = {self.instance}"
+        )
+        self.phase_label.layout.margin = "0 0 0 12px"
+        self.formula.value = self._formula(phase, layer)
+        self.derivation.value = self._derivation(phase)
+
+    def _output_note(self, reached: int) -> str:
+        t = self.trace
+        if reached < list(PHASES).index("error"):
+            return ""
+        return "\n".join(
+            [f"y = {_vector(t.y)}", f"ŷ = {_vector(t.y_hat)}", f"E = {_number(t.error)}"]
+        )
+
+    def _formula(self, phase: str, layer: int) -> str:
+        t, L = self.trace, self.net.n_layers
+        shown = layer + 1  # the lecture counts layers from 1
+        if phase == "input":
+            text = rf"a^{{1}} = x = {_vector(t.x)}, \quad y = {_vector(t.y)}"
+        elif phase == "forward":
+            text = (
+                rf"z^{{{shown}}}_i = \sum_j \theta^{{{shown - 1}}}_{{ij}}\, a^{{{shown - 1}}}_j"
+                rf" + \theta^{{{shown - 1}}}_{{i0}} = {_vector(t.z[layer])}, \quad "
+                rf"a^{{{shown}}} = g(z^{{{shown}}}) = {_vector(t.a[layer])}"
+            )
+        elif phase == "error":
+            text = (
+                rf"E = \tfrac12 \sum_k (y_k - \hat y_k)^2 = {_number(t.error)}, \quad "
+                rf"\hat y = a^{{{L}}} = {_vector(t.y_hat)}"
+            )
+        elif phase == "backward" and layer == L - 1:
+            text = (
+                rf"\delta^{{{L}}}_i = (y_i - \hat y_i)\, g'(z^{{{L}}}_i) = "
+                rf"{_vector(t.delta[layer])}"
+            )
+        elif phase == "backward":
+            text = (
+                rf"\delta^{{{shown}}}_j = \Bigl(\sum_i \theta^{{{shown}}}_{{ij}}\, "
+                rf"\delta^{{{shown + 1}}}_i\Bigr)\, g'(z^{{{shown}}}_j) = "
+                rf"{_vector(t.delta[layer])}"
+                rf"\quad \text{{(the weights }}\theta^{{{shown}}}\text{{ carry }}\delta"
+                rf"\text{{ back from layer {shown + 1} to layer {shown})}}"
+            )
+        elif phase == "dtheta":
+            text = (
+                rf"\Delta\theta^l_{{ij}} = \eta\, \delta^{{l+1}}_i\, a^l_j = "
+                rf"-\eta \frac{{\partial E}}{{\partial \theta^l_{{ij}}}}, \quad "
+                rf"\eta = {_number(self.learning_rate)} \quad \text{{(on every edge)}}"
+            )
+        else:
+            text = (
+                r"\theta^l_{ij} \leftarrow \theta^l_{ij} + \Delta\theta^l_{ij}"
+                r"\quad \text{for all parameters at once}"
+            )
+        return f"$${text}$$"
+
+    def _derivation(self, phase: str) -> str:
+        if self.selected is None:
+            return (
+                "<i>Select a weight (click an edge) to follow its derivative ∂E/∂θ through the "
+                "phases.</i>"
+            )
+        from ..symbolic import derive
+
+        l, i, j = self.selected
+        x, y = self.X[self.instance], self.Y[self.instance]
+        if self._saved is not None:  # derive at the weights the update started from
+            probe = self.net.copy()
+            for p, saved in zip(probe.weights + probe.biases, self._saved):
+                p[...] = saved
+        else:
+            probe = self.net
+        d = derive(probe, l, i, j, x=x, y=y, learning_rate=self.learning_rate)
+        parts = []
+        for name, latex in d.sections.items():
+            current = " bw-current" if name in SECTIONS[phase] else ""
+            parts.append(
+                f'<div class="bw-section{current}" data-section="{name}">$${latex}$$</div>'
+            )
+        return (
+            f'<div class="bw-demo-derivation-body" data-weight="{l},{i},{j}">{"".join(parts)}</div>'
+        )
+
+    # -- gestures ----------------------------------------------------------------------------
+
+    def _on_view_message(self, _widget, content, _buffers) -> None:
+        from .playground.playground import _parse_weight
+
+        if isinstance(content, dict) and content.get("type") == "select":
+            try:
+                self.selected = self.net.check_parameter(*_parse_weight(content.get("weight")))
+            except (TypeError, ValueError):
+                return
+            self._show()
+
+    def __repr__(self) -> str:
+        phase, layer = self.steps[self.step]
+        return (
+            f"StepThrough({self.net!r}, instance={self.instance}, phase={PHASES[phase]!r}, "
+            f"step={self.step + 1}/{len(self.steps)})"
+        )

@@ -1,0 +1,5 @@
+"""The playground, assembled from small parts (see ``playground.py``)."""
+
+from .playground import Playground
+
+__all__ = ["Playground"]
