@@ -24,8 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine import datasets
-from ..engine import validation
+from ..engine import datasets, validation
+from ..engine.mlp import MLP, Trace
+from ..engine.validation import DivergenceError
+from ..notation import node_name, subscript, superscript, theta_name
 from .answers import (  # noqa: F401 - ATOL, RTOL and parse_number are part of this API
     ATOL,
     CLOSE,
@@ -42,9 +44,6 @@ from .answers import (  # noqa: F401 - ATOL, RTOL and parse_number are part of t
     values_text,
     within,
 )
-from ..engine.mlp import MLP, Trace
-from ..notation import node_name, subscript, superscript, theta_name
-from ..engine.validation import DivergenceError
 
 LEARNING_RATE = 2.0  # η of the sheet (exercises 7 and 8)
 DIVERGENCE_EPOCHS = 100  # how long exercise 10 trains

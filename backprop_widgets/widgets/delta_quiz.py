@@ -15,8 +15,8 @@ import ipywidgets as w
 import numpy as np
 import traitlets
 
-from ..teaching import exercises as ex
 from ..engine.mlp import MLP
+from ..teaching import exercises as ex
 from .views import STATIC, NetworkView
 
 MAX_TEXT = 64  # characters kept of one typed entry

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ...engine import datasets
 from ...engine import validation as check
+from ...engine.mlp import MLP
 from .limits import (
     LEARNING_RATE_RANGE,
     MAX_SAMPLES,
@@ -27,7 +28,6 @@ from .limits import (
     NOISE_RANGE,
     TEST_FRACTION_RANGE,
 )
-from ...engine.mlp import MLP
 
 if TYPE_CHECKING:
     from .playground import Playground

@@ -20,6 +20,10 @@ import traitlets
 from ...engine import datasets
 from ...engine import validation as check
 from ...engine.history import LossHistory
+from ...engine.mlp import MLP
+from ...engine.validation import DivergenceError
+from ...notation import theta_name
+from ..views import LossView, NetworkView
 from .limits import (
     LEARNING_RATE_RANGE,
     MAX_LAYERS,
@@ -29,10 +33,6 @@ from .limits import (
     NOISE_RANGE,
     TEST_FRACTION_RANGE,
 )
-from ...engine.mlp import MLP
-from ...notation import theta_name
-from ...engine.validation import DivergenceError
-from ..views import LossView, NetworkView
 
 LR_MIN, LR_MAX = LEARNING_RATE_RANGE
 ECHO_SECONDS = 5.0  # how long a value sent to the θ slider may come back from the browser
