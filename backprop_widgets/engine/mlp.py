@@ -22,10 +22,10 @@ from os import PathLike
 
 import numpy as np
 
+from ..notation.address import Parameter
 from . import validation as check
 from .activations import Activation, get_activation
 
-Parameter = tuple  # (l, i, j) or (l, i, "bias")
 FORMAT = "backprop_widgets.MLP"
 
 
@@ -63,6 +63,15 @@ class Trace:
     def y_hat(self) -> np.ndarray:
         """The network's output ŷ = a[L-1], shape (sizes[-1],)."""
         return self.a[-1]
+
+    def gradients(self, bias: bool = True) -> tuple[list, list]:
+        """∂E/∂θ of this instance from its error terms: ∂E/∂θ^l_ij = −δ^(l+1)_i a^l_j, and
+        −δ^(l+1)_i for the biases (zeros when ``bias`` is False). Shaped like the weights and
+        biases."""
+        L = len(self.a)
+        dW = [-np.outer(self.delta[l + 1], self.a[l]) for l in range(L - 1)]
+        db = [-self.delta[l + 1] * bias for l in range(L - 1)]
+        return dW, db
 
     def __repr__(self) -> str:
         return (
@@ -269,7 +278,7 @@ class MLP:
         X, Y = self._check_batch(X, Y)
         with np.errstate(over="ignore", invalid="ignore"):
             Y_hat = self._forward(X)[1][-1]
-            return float(0.5 * np.sum((Y - Y_hat) ** 2) / X.shape[0])
+            return squared_error(Y, Y_hat)
 
     def gradients(self, X, Y) -> tuple[list, list]:
         """∂E/∂θ by backpropagation, E averaged over the batch.
@@ -316,7 +325,7 @@ class MLP:
                 learning_rate * delta[l + 1] if self.bias else np.zeros(self.sizes[l + 1])
                 for l in range(len(self.weights))
             ]
-        error = float(0.5 * np.sum((Y[0] - a[-1]) ** 2))
+        error = squared_error(Y, a[-1][None])
         return Trace(X[0], Y[0], z, a, delta, error, learning_rate, dtheta, dbias)
 
     # -- training ----------------------------------------------------------------------
@@ -403,12 +412,12 @@ class MLP:
         history: list[float] = []
         for _ in range(epochs):
             order = rng.permutation(n) if shuffle else in_order
-            saved = self._parameters_copy()
+            saved = self.snapshot()
             with np.errstate(all="ignore"):
                 self._epoch(X, Y, learning_rate, order, batch_size)
-                E = 0.5 * np.sum((Y - self._forward(X)[1][-1]) ** 2) / n
+                E = squared_error(Y, self._forward(X)[1][-1])
             if not (math.isfinite(E) and self._parameters_finite()):
-                self._restore(saved)
+                self.restore(saved)
                 done = self._replay_until_divergence(X, Y, learning_rate, order, batch_size)
                 raise check.DivergenceError(
                     f"training diverged in epoch {len(history) + 1} with "
@@ -466,23 +475,33 @@ class MLP:
         """Redo an epoch one update at a time, stopping before the first update after which a
         parameter or the training loss is non-finite; return how many updates were kept."""
         for done, start in enumerate(range(0, len(order), batch_size)):
-            saved = self._parameters_copy()
+            saved = self.snapshot()
             with np.errstate(all="ignore"):
                 self._epoch(X, Y, learning_rate, order[start : start + batch_size], batch_size)
                 finite = self._parameters_finite() and np.isfinite(
                     np.sum((Y - self._forward(X)[1][-1]) ** 2)
                 )
             if not finite:
-                self._restore(saved)
+                self.restore(saved)
                 return done
         return done + 1
 
-    def _parameters_copy(self) -> list:
+    def snapshot(self) -> list[np.ndarray]:
+        """Copies of every parameter array, weights then biases, for ``restore``."""
         return [p.copy() for p in self.weights + self.biases]
 
-    def _restore(self, saved: list) -> None:
-        for p, s in zip(self.weights + self.biases, saved):
+    def restore(self, snapshot: list[np.ndarray]) -> None:
+        """Put back the parameters of a ``snapshot()`` (of this network or one like it)."""
+        for p, s in zip(self.weights + self.biases, snapshot):
             p[...] = s
+
+    def apply(self, trace: Trace) -> None:
+        """The lecture's update from one instance's trace: θ ← θ + Δθ for every parameter at
+        once, Δθ = η δ a as ``trace(x, y, learning_rate)`` computed it."""
+        if trace.dtheta is None:
+            raise ValueError("trace must be made with a learning_rate to hold Δθ")
+        for p, d in zip(self.weights + self.biases, trace.dtheta + trace.dbias):
+            p += d
 
     def _parameters_finite(self) -> bool:
         return _all_finite(self.weights + self.biases)
@@ -509,22 +528,22 @@ class MLP:
                 raise ValueError(f'j must be a node index or "bias"; got {j!r}')
             if not self.bias:
                 raise ValueError('j="bias" names a bias weight, but this network has bias=False')
-            return (l, i, "bias")
+            return Parameter(l, i, "bias")
         j = check.integer(j, "j")
         if not 0 <= j < self.sizes[l]:
             raise ValueError(
                 f"j must be a node index 0 … {self.sizes[l] - 1} of the layer weights[{l}] "
                 f'comes from (layer {l + 1} as the lecture counts), or "bias"; got {j}'
             )
-        return (l, i, j)
+        return Parameter(l, i, j)
 
     def parameters(self) -> list[Parameter]:
         """Every trainable parameter's address, weights of each layer then its biases."""
         keys: list[Parameter] = []
         for l, W in enumerate(self.weights):
-            keys += [(l, i, j) for i in range(W.shape[0]) for j in range(W.shape[1])]
+            keys += [Parameter(l, i, j) for i in range(W.shape[0]) for j in range(W.shape[1])]
             if self.bias:
-                keys += [(l, i, "bias") for i in range(W.shape[0])]
+                keys += [Parameter(l, i, "bias") for i in range(W.shape[0])]
         return keys
 
     def get_parameter(self, l, i, j) -> float:
@@ -622,6 +641,12 @@ class MLP:
     def load(cls, path: str | PathLike) -> MLP:
         """Read a network saved with ``save``; a malformed file raises ``ValueError``."""
         return cls.from_dict(check.read_json(path))
+
+
+def squared_error(Y: np.ndarray, Y_hat: np.ndarray) -> float:
+    """The lecture's error E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² of targets and outputs of shape
+    (N, K); for one instance (N = 1) it is E = ½ Σ_k (y_k − ŷ_k)²."""
+    return float(0.5 * np.sum((Y - Y_hat) ** 2) / Y.shape[0])
 
 
 def _all_finite(arrays: list) -> bool:

@@ -1,0 +1,186 @@
+"""Each formula of the lecture, written once, as text and as LaTeX.
+
+The engine computes these quantities (``engine/mlp.py``); everything that writes one out (the
+demo, the derivation, the δ quiz, the exercise hints and feedback) takes it from here, so the
+views cannot disagree about a sign or an index.
+
+Layers are given as people see them: 1 is the input layer, and a letter such as ``"l"`` stands
+for any layer. ``θ^l_ij`` connects node j of layer l to node i of layer l+1; δ has the lecture's
+sign, δ = −∂E/∂z; Δθ = η δ a = −η ∂E/∂θ.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+_SUP = str.maketrans("0123456789+-l", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ˡ")
+_SUB = str.maketrans("0123456789ijk", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖ")
+
+
+class Formula(NamedTuple):
+    """One formula: ``text`` in Unicode (hints, feedback, tooltips), ``latex`` for maths."""
+
+    text: str
+    latex: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def sup(index: object) -> str:
+    """A layer as a Unicode superscript: ``sup(2)`` is ², ``sup("l+1")`` is ˡ⁺¹."""
+    return str(index).translate(_SUP)
+
+
+def sub(*indices: object) -> str:
+    """Node indices as Unicode subscripts: ``sub("i", "j")`` is ᵢⱼ, ``sub(1, 0)`` is ₁₀."""
+    return "".join(str(k) for k in indices).translate(_SUB)
+
+
+def above(layer: object, step: int = 1) -> object:
+    """The layer ``step`` above ``layer``: 3 for 2, ``"l+1"`` for ``"l"``."""
+    return layer + step if isinstance(layer, int) else f"{layer}+{step}"
+
+
+def below(layer: object) -> object:
+    """The layer below ``layer``: 1 for 2, ``"l-1"`` for ``"l"``."""
+    return layer - 1 if isinstance(layer, int) else f"{layer}-1"
+
+
+# -- the forward pass ----------------------------------------------------------------------------
+
+
+def net_input(layer: object, bias: bool = True) -> Formula:
+    """z of node i of ``layer`` (≥ 2): z^l_i = Σ_j θ^(l−1)_ij a^(l−1)_j + θ^(l−1)_i0."""
+    w = below(layer)
+    text = f"z{sup(layer)}ᵢ = Σⱼ θ{sup(w)}ᵢⱼ a{sup(w)}ⱼ"
+    latex = rf"z^{{{layer}}}_i = \sum_j \theta^{{{w}}}_{{ij}}\, a^{{{w}}}_j"
+    if bias:
+        text += f" + θ{sup(w)}ᵢ₀ · a{sup(w)}₀"
+        latex += rf" + \theta^{{{w}}}_{{i0}}"
+    return Formula(text, latex)
+
+
+def activation(layer: object) -> Formula:
+    """a = g(z) in ``layer``."""
+    return Formula(f"a{sup(layer)} = g(z{sup(layer)})", rf"a^{{{layer}}} = g(z^{{{layer}}})")
+
+
+INPUT = Formula("a¹ = x", r"a^{1} = x")
+"""The input layer's activations are the inputs."""
+
+BIAS_UNIT = Formula("aˡ₀ = 1", r"a^{l}_{0} = 1")
+"""The bias unit of every layer but the output."""
+
+# -- the error -----------------------------------------------------------------------------------
+
+ERROR = Formula("E = ½ Σₖ (yₖ − ŷₖ)²", r"E = \tfrac12 \sum_k (y_k - \hat y_k)^2")
+"""The error of one instance."""
+
+ERROR_MEAN = Formula(
+    "E = 1/(2N) Σₙ Σₖ (yₙₖ − ŷₙₖ)²", r"E = \tfrac{1}{2N} \sum_n \sum_k (y_{nk} - \hat y_{nk})^2"
+)
+"""The error over N instances, as ``MLP.loss`` and ``MLP.fit`` report it."""
+
+ERROR_SLOPE = Formula(
+    "∂E/∂ŷₖ = −(yₖ − ŷₖ)", r"\frac{\partial E}{\partial \hat y_k} = -(y_k - \hat y_k)"
+)
+"""How E changes with an output: the first factor of every chain rule."""
+
+# -- the backward pass ---------------------------------------------------------------------------
+
+
+def output_delta(layer: object = "L") -> Formula:
+    """δ at the output ``layer``: δ^L_i = (y_i − ŷ_i) g'(z^L_i)."""
+    return Formula(
+        f"δ{sup(layer)}ᵢ = (yᵢ − ŷᵢ) g'(z{sup(layer)}ᵢ)",
+        rf"\delta^{{{layer}}}_i = (y_i - \hat y_i)\, g'(z^{{{layer}}}_i)",
+    )
+
+
+def hidden_delta(layer: object = "l") -> Formula:
+    """δ of node j of a hidden ``layer``: δ^l_j = (Σ_i θ^l_ij δ^(l+1)_i) g'(z^l_j).
+
+    The weight is θ^l, the one that carried a^l_j forward; the slide "The Generalized Delta
+    Rule" writes θ^1 for the [2, 2, 1] network's θ^2, a slip.
+    """
+    up = above(layer)
+    return Formula(
+        f"δ{sup(layer)}ⱼ = (Σᵢ θ{sup(layer)}ᵢⱼ δ{sup(up)}ᵢ) g'(z{sup(layer)}ⱼ)",
+        rf"\delta^{{{layer}}}_j = \Bigl(\sum_i \theta^{{{layer}}}_{{ij}}\, \delta^{{{up}}}_i\Bigr)"
+        rf"\, g'(z^{{{layer}}}_j)",
+    )
+
+
+DELTA_SIGN = Formula("δ = −∂E/∂z", r"\delta = -\partial E / \partial z")
+"""The lecture's sign of the error term."""
+
+# -- the update ----------------------------------------------------------------------------------
+
+
+def gradient(layer: object = "l") -> Formula:
+    """∂E/∂θ^l_ij = −δ^(l+1)_i a^l_j."""
+    up = above(layer)
+    return Formula(
+        f"∂E/∂θ{sup(layer)}ᵢⱼ = −δ{sup(up)}ᵢ a{sup(layer)}ⱼ",
+        rf"\frac{{\partial E}}{{\partial \theta^{{{layer}}}_{{ij}}}} = "
+        rf"-\delta^{{{up}}}_i\, a^{{{layer}}}_j",
+    )
+
+
+def delta_theta(layer: object = "l") -> Formula:
+    """The generalized delta rule, online: Δθ^l_ij = η δ^(l+1)_i a^l_j = −η ∂E/∂θ^l_ij."""
+    up = above(layer)
+    return Formula(
+        f"Δθ{sup(layer)}ᵢⱼ = η δ{sup(up)}ᵢ a{sup(layer)}ⱼ = −η ∂E/∂θ{sup(layer)}ᵢⱼ",
+        rf"\Delta\theta^{{{layer}}}_{{ij}} = \eta\, \delta^{{{up}}}_i\, a^{{{layer}}}_j = "
+        rf"-\eta \frac{{\partial E}}{{\partial \theta^{{{layer}}}_{{ij}}}}",
+    )
+
+
+def update(layer: object = "l") -> Formula:
+    """θ^l_ij ← θ^l_ij + Δθ^l_ij, for all parameters at once."""
+    return Formula(
+        f"θ{sup(layer)}ᵢⱼ ← θ{sup(layer)}ᵢⱼ + Δθ{sup(layer)}ᵢⱼ",
+        rf"\theta^{{{layer}}}_{{ij}} \leftarrow \theta^{{{layer}}}_{{ij}} + "
+        rf"\Delta\theta^{{{layer}}}_{{ij}}",
+    )
+
+
+# -- the activations -----------------------------------------------------------------------------
+
+
+class ActivationFormulas(NamedTuple):
+    """g and g' of one activation, in words and in LaTeX."""
+
+    name: str
+    description: str  # for a sentence: "the sigmoid, g(z) = 1 / (1 + e^(−z)), g'(z) = …"
+    g: str  # LaTeX of g(z)
+    g_prime: str  # LaTeX of g'(z)
+
+
+ACTIVATIONS: dict[str, ActivationFormulas] = {
+    "sigmoid": ActivationFormulas(
+        "sigmoid",
+        "the sigmoid, g(z) = 1 / (1 + e^(−z)), g'(z) = g(z) (1 − g(z))",
+        r"\frac{1}{1 + e^{-z}}",
+        r"g(z)\,\bigl(1 - g(z)\bigr)",
+    ),
+    "tanh": ActivationFormulas("tanh", "tanh, g'(z) = 1 − g(z)²", r"\tanh z", r"1 - g(z)^{2}"),
+    "relu": ActivationFormulas(
+        "relu",
+        "ReLU, g(z) = max(0, z), g'(z) = 1 for z > 0, else 0",
+        r"\max(0, z)",
+        r"\begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
+    ),
+    "linear": ActivationFormulas("linear", "linear, g(z) = z, g'(z) = 1", "z", "1"),
+}
+"""g and g' of every activation the engine has (``engine/activations.py``)."""
+
+
+def activation_latex(name: str) -> str:
+    """``g(z) = …, \\quad g'(z) = …`` for the activation ``name``."""
+    known = ACTIVATIONS.get(name)
+    g = known.g if known else r"\mathrm{" + name + "}(z)"
+    g_prime = known.g_prime if known else "g'(z)"
+    return rf"g(z) = {g}, \quad g'(z) = {g_prime}"
