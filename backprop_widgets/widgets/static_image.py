@@ -245,12 +245,11 @@ def _png(fig) -> bytes:
 
 def playground_png(pg) -> bytes:
     """The picture of a playground: its network, the instance shown, epoch and E beneath."""
-    n = pg.instance_slider.value
+    n = pg.instance
     trace = pg.net.trace(pg.X[n], pg.Y[n])
-    loss = pg.net.loss(pg.X, pg.Y)
     caption = (
-        f"{pg.dataset_select.value} · epoch {pg.epoch} · E = {loss:.5g} · η = "
-        f"{pg.learning_rate:g} · {pg.mode_select.value} · activations of instance n = {n}"
+        f"{pg.settings.dataset} · epoch {pg.epoch} · E = {pg.session.loss():.5g} · η = "
+        f"{pg.learning_rate:g} · {pg.settings.mode} · activations of instance n = {n}"
     )
     return network_png(pg.net, pg.selected, a=trace.a, caption=caption)
 

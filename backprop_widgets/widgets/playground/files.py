@@ -20,13 +20,18 @@ from typing import TYPE_CHECKING
 from ...engine import datasets
 from ...engine import validation as check
 from ...engine.mlp import MLP
-from .limits import (
+from .settings import (  # noqa: F401 - the limits a file is checked against, for its readers
+    ACTIVATION_NAMES,
+    ARGUMENTS,
     LEARNING_RATE_RANGE,
     MAX_SAMPLES,
     MAX_SEED,
     MIN_BATCH_SIZE,
+    MODES,
     NOISE_RANGE,
     TEST_FRACTION_RANGE,
+    Settings,
+    check_hidden,
 )
 
 if TYPE_CHECKING:
@@ -64,37 +69,31 @@ FIELDS = (
 
 def playground_state(pg: Playground) -> dict:
     """Everything needed to rebuild ``pg`` exactly, as a JSON-ready dict."""
+    settings, session = pg.settings, pg.session
     selected = None if pg.selected is None else list(pg.selected)
     return {
         "format": FORMAT,
         "version": VERSION,
-        "dataset": pg.dataset_select.value,
-        "noise": float(pg.noise_slider.value),
-        "test_fraction": float(pg.test_slider.value),
-        "n": int(pg._sample_n),
-        "mode": pg.mode_select.value,
-        "batch_size": int(pg.batch_slider.value),
-        "learning_rate": float(pg.learning_rate),
-        "seed": int(pg.seed_text.value),
+        "dataset": settings.dataset,
+        "noise": float(settings.noise),
+        "test_fraction": float(settings.test_fraction),
+        "n": int(settings.n),
+        "mode": settings.mode,
+        "batch_size": int(settings.batch_size),
+        "learning_rate": float(settings.learning_rate),
+        "seed": int(settings.seed),
         "hidden": list(pg.net.sizes[1:-1]),
-        "activation": pg.activation_select.value,
-        "output_activation": pg.output_select.value,
+        "activation": settings.activation,
+        "output_activation": settings.output_activation,
         "selected": selected,
-        "instance": int(pg.instance_slider.value),
-        "epoch": int(pg.epoch),
-        "updates": int(pg.updates),
-        "cursor": int(pg._cursor),
-        "train_loss": [list(point) for point in pg.train_history.points],
-        "test_loss": [list(point) for point in pg.test_history.points],
+        "instance": int(pg.instance),
+        "epoch": int(session.epoch),
+        "updates": int(session.updates),
+        "cursor": int(session.cursor),
+        "train_loss": [list(point) for point in session.train_history.points],
+        "test_loss": [list(point) for point in session.test_history.points],
         "net": pg.net.to_dict(),
     }
-
-
-def _playground():
-    """The playground module, imported when first needed: it may import this one."""
-    from . import playground
-
-    return playground
 
 
 def _name(key: str) -> str:
@@ -144,7 +143,7 @@ def _hidden(data: dict) -> list[int]:
             f"{_name('hidden')} must be a list of neuron counts such as [4, 3]; got {hidden!r}"
         )
     try:
-        return _playground().check_hidden(hidden, _name("hidden"))
+        return check_hidden(hidden, _name("hidden"))
     except ValueError as error:
         if str(error).startswith(_name("hidden")):
             raise
@@ -152,14 +151,10 @@ def _hidden(data: dict) -> list[int]:
 
 
 def _training_set(dataset: str, n: int, noise: float, test_fraction: float) -> tuple:
-    """The playground's training data for these settings, as ``Playground._load_data`` makes it:
+    """The playground's training data for these settings, as the playground makes it:
     X of shape (N, n_inputs), Y of shape (N, n_outputs)."""
-    if dataset not in datasets.SAMPLED:
-        return datasets.load(dataset)
-    X, Y = datasets.load(dataset, n=n, noise=noise, seed=0)
-    if test_fraction > 0:
-        X, Y = datasets.train_test_split(X, Y, test_fraction, seed=0)[:2]
-    return X, Y
+    settings = Settings(dataset, noise=noise, test_fraction=test_fraction, n=n)
+    return settings.data()[:2]
 
 
 def _loss_points(data: dict, key: str, epoch: int) -> list[list[float]]:
@@ -244,13 +239,13 @@ def check_state(data: object) -> dict:
     X, Y = _training_set(dataset, n, noise, test_fraction)
     n_train = len(X)
     has_test = dataset in datasets.SAMPLED and test_fraction > 0
-    mode = _choice(data, "mode", _playground().MODES)
+    mode = _choice(data, "mode", MODES)
     batch_size = _integer(data, "batch_size", MIN_BATCH_SIZE, max(MIN_BATCH_SIZE, n_train))
     learning_rate = _learning_rate(data)
     seed = _integer(data, "seed", 0, MAX_SEED)
     hidden = _hidden(data)
-    activation = _choice(data, "activation", _playground().ACTIVATION_NAMES)
-    output = _choice(data, "output_activation", _playground().ACTIVATION_NAMES)
+    activation = _choice(data, "activation", ACTIVATION_NAMES)
+    output = _choice(data, "output_activation", ACTIVATION_NAMES)
     instance = _integer(data, "instance", 0, n_train - 1)
     epoch = _integer(data, "epoch", 0)
     updates = _integer(data, "updates", 0)
@@ -304,25 +299,7 @@ def check_state(data: object) -> dict:
 def playground_kwargs(state: dict) -> dict:
     """The ``Playground(...)`` arguments of a (checked) state: its settings, without weights."""
     state = check_state(state)
-    return {
-        "dataset": state["dataset"],
-        "hidden": state["hidden"],
-        "activation": state["activation"],
-        "output_activation": state["output_activation"],
-        "learning_rate": state["learning_rate"],
-        "mode": state["mode"],
-        "seed": state["seed"],
-        "noise": state["noise"],
-        "test_fraction": state["test_fraction"],
-        "n": state["n"],
-        "batch_size": state["batch_size"],
-    }
-
-
-def _restore_history(history, points: list) -> None:
-    history.clear()
-    for epoch, loss in points:
-        history.add(epoch, loss)
+    return {name: state[name] for name in ARGUMENTS}
 
 
 def apply_state(pg: Playground, state: dict) -> None:
@@ -333,34 +310,39 @@ def apply_state(pg: Playground, state: dict) -> None:
     """
     state = check_state(state)
     net = MLP.from_dict(state["net"])
-    pg.pause()
     pg.selected = None  # no derivation typeset for each intermediate network
-    pg._sample_n = state["n"]
-    pg.dataset_select.value = state["dataset"]
-    pg.noise_slider.value = state["noise"]
-    pg.test_slider.value = state["test_fraction"]
-    pg.activation_select.value = state["activation"]
-    pg.output_select.value = state["output_activation"]
-    pg.seed_text.value = state["seed"]
-    pg.hidden_text.value = ", ".join(map(str, state["hidden"]))
-    pg._rebuild(data=True)  # data and network from exactly these settings (n has no control)
+    pg.configure(**playground_kwargs(state))  # pauses; data and network from these settings
     if pg.net.sizes != net.sizes:
         raise RuntimeError(f"the playground built {pg.net.sizes}, not the saved {net.sizes}")
-    pg.mode_select.value = state["mode"]
-    pg.batch_slider.value = state["batch_size"]
-    pg.learning_rate = state["learning_rate"]
-    for target, saved in zip(pg.net.weights + pg.net.biases, net.weights + net.biases):
-        target[...] = saved
-    pg.epoch = state["epoch"]
-    pg.updates = state["updates"]
-    pg._cursor = state["cursor"]
-    _restore_history(pg.train_history, state["train_loss"])
-    _restore_history(pg.test_history, state["test_loss"])
+    pg.net.restore(net.snapshot())
+    pg.session.resume(
+        state["epoch"], state["updates"], state["cursor"], state["train_loss"], state["test_loss"]
+    )
     pg.instance_slider.value = state["instance"]
     if state["selected"] is None:
-        pg._refresh(derive=True, immediately=True)
+        pg.refresh()
     else:
         pg.selected = tuple(state["selected"])  # refreshes the views and the derivation
+
+
+def save_from_ui(pg: Playground) -> tuple[str, bool]:
+    """Save to the file named in the settings panel: (what to say, whether it failed)."""
+    path = pg.file_text.value.strip()
+    try:
+        save_state(pg, path)
+    except (OSError, TypeError, ValueError) as error:
+        return f"Could not save: {error}", True
+    return f"Saved to {path} (in the notebook's folder): settings, weights, η, mode.", False
+
+
+def load_from_ui(pg: Playground) -> tuple[str, bool]:
+    """Load the file named in the settings panel into ``pg``; a bad file changes nothing."""
+    path = pg.file_text.value.strip()
+    try:
+        apply_state(pg, load_state(path))
+    except (OSError, TypeError, ValueError) as error:
+        return f"Could not load {path}: {error}", True
+    return f"Loaded {path}.", False
 
 
 def save_state(pg: Playground, path: str | PathLike) -> None:

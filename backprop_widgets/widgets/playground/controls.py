@@ -1,0 +1,216 @@
+"""The playground's controls and their layout: ipywidgets built, linked to the settings, placed.
+
+Nothing here reacts to anything: ``Controls`` makes the widgets, ties each setting's control to
+its trait of ``Settings`` (so a control can never hold a value the settings refuse), and lays
+them out. The playground decides what a change means.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import traitlets
+
+from ...engine import datasets
+from ..views import LossView, NetworkView
+from .settings import ACTIVATION_NAMES, MAX_NEURONS, MAX_SEED, MODES, Settings, hidden_text
+
+
+def _button(description: str, icon: str, hook: str, **kwargs) -> w.Button:
+    button = w.Button(description=description, icon=icon, layout=w.Layout(width="auto"), **kwargs)
+    button.add_class(hook)
+    return button
+
+
+def _row(*children, **layout) -> w.HBox:
+    return w.HBox(list(children), layout=w.Layout(flex_flow="row wrap", **layout))
+
+
+class Controls:
+    """Every control and view of a playground, laid out in ``children``.
+
+    The attribute names are the playground's public ones (``pg.play_button``, ``pg.network``,
+    …); the DOM hooks (``bw-play``, ``bw-lr``, …) are the classes the browser tests use.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        narrow = {"description_width": "110px"}
+        self.network = NetworkView(max_neurons=MAX_NEURONS, layout=w.Layout(width="100%"))
+        self.loss_view = LossView(layout=w.Layout(width="100%"))
+        self.status = w.HTML(layout=w.Layout(margin="0 0 0 12px"))
+        self.status.add_class("bw-status")
+        self.message = w.HTML()
+        self.message.add_class("bw-message")
+
+        self.play_button = _button("Play", "play", "bw-play", button_style="success")
+        self.step_button = _button("Step", "step-forward", "bw-step")
+        self.epoch_button = _button("Epoch", "fast-forward", "bw-step-epoch")
+        self.reset_button = _button("Reset", "undo", "bw-reset")
+        self.lr_slider = w.FloatLogSlider(
+            value=settings.learning_rate,
+            base=10,
+            min=-3,
+            max=1,
+            step=None,
+            description="η",
+            readout_format=".3g",
+            continuous_update=True,
+            layout=w.Layout(width="340px"),
+        )
+        self.lr_slider.add_class("bw-lr")
+        self.weight_slider = w.FloatSlider(
+            value=0.0,
+            min=-4.0,
+            max=4.0,
+            # Any value: a slider with a step rounds a value Python sets and sends the rounded
+            # (and, while training, stale) value back, which would overwrite the weight.
+            step=None,
+            description="θ",
+            readout_format=".4f",
+            disabled=True,
+            continuous_update=True,
+            layout=w.Layout(width="460px"),
+            style={"description_width": "60px"},
+        )
+        self.weight_slider.add_class("bw-weight")
+        self.instance_slider = w.IntSlider(
+            value=0, min=0, max=3, description="instance n", style=narrow
+        )
+        self.instance_slider.add_class("bw-instance")
+        self.derivation = w.HTMLMath(layout=w.Layout(width="100%"))
+        self.derivation.add_class("bw-derivation")
+
+        self.dataset_select = w.Dropdown(
+            options=list(datasets.NAMES), description="dataset", style=narrow
+        )
+        self.dataset_select.add_class("bw-dataset")
+        self.noise_slider = w.FloatSlider(
+            min=0.0, max=0.5, step=0.01, description="noise", style=narrow, continuous_update=False
+        )
+        self.test_slider = w.FloatSlider(
+            min=0.0,
+            max=0.5,
+            step=0.05,
+            description="test fraction",
+            style=narrow,
+            continuous_update=False,
+        )
+        self.mode_select = w.ToggleButtons(options=list(MODES), style={"button_width": "96px"})
+        self.mode_select.add_class("bw-mode")
+        self.batch_slider = w.IntSlider(
+            value=settings.batch_size,
+            min=2,
+            max=max(settings.batch_size, 64),
+            description="batch size",
+            style=narrow,
+            continuous_update=False,
+        )
+        self.hidden_text = w.Text(
+            value=hidden_text(settings.hidden),
+            description="hidden layers",
+            placeholder="e.g. 4, 3",
+            continuous_update=False,
+            style=narrow,
+        )
+        self.hidden_text.add_class("bw-architecture")
+        self.add_layer_button = w.Button(description="+ layer", layout=w.Layout(width="auto"))
+        self.remove_layer_button = w.Button(description="− layer", layout=w.Layout(width="auto"))
+        self.activation_select = w.Dropdown(
+            options=ACTIVATION_NAMES, description="hidden g", style=narrow
+        )
+        self.output_select = w.Dropdown(
+            options=ACTIVATION_NAMES, description="output g", style=narrow
+        )
+        self.seed_text = w.BoundedIntText(
+            min=0, max=MAX_SEED, description="seed", style=narrow, layout=w.Layout(width="220px")
+        )
+        self.file_text = w.Text(
+            value="playground.json",
+            description="file",
+            style=narrow,
+            layout=w.Layout(width="340px"),
+        )
+        self.file_text.add_class("bw-file")
+        self.save_button = _button("Save", "save", "bw-save")
+        self.load_button = _button("Load", "folder-open", "bw-load")
+        self._link(settings)
+        self.children = self._layout()
+
+    def _link(self, settings: Settings) -> None:
+        """Each setting's control shows its trait, and sets it."""
+        for control, name in (
+            (self.dataset_select, "dataset"),
+            (self.noise_slider, "noise"),
+            (self.test_slider, "test_fraction"),
+            (self.mode_select, "mode"),
+            (self.batch_slider, "batch_size"),
+            (self.activation_select, "activation"),
+            (self.output_select, "output_activation"),
+            (self.seed_text, "seed"),
+        ):
+            traitlets.link((settings, name), (control, "value"))
+        # The log slider sends 10**log10(η) back, which can differ in the last digit; keep the
+        # η a person typed or chose (0.5, not 0.49999999999999994).
+        traitlets.dlink((settings, "learning_rate"), (self.lr_slider, "value"))
+        traitlets.dlink(
+            (self.lr_slider, "value"),
+            (settings, "learning_rate"),
+            transform=lambda value: float(f"{value:.12g}"),
+        )
+
+    def _layout(self) -> list:
+        buttons = _row(
+            self.play_button,
+            self.step_button,
+            self.epoch_button,
+            self.reset_button,
+            self.lr_slider,
+            self.status,
+            align_items="center",
+        )
+        views = _row(
+            w.Box([self.network], layout=w.Layout(flex="3 1 0", min_width="320px")),
+            w.Box([self.loss_view], layout=w.Layout(flex="2 1 0", min_width="260px")),
+            width="100%",
+            align_items="flex-start",
+        )
+        weight_row = _row(self.weight_slider, self.instance_slider)
+        settings = w.VBox(
+            [
+                _row(self.dataset_select, self.noise_slider, self.test_slider),
+                _row(self.mode_select, self.batch_slider),
+                _row(self.hidden_text, self.add_layer_button, self.remove_layer_button),
+                _row(self.activation_select, self.output_select, self.seed_text),
+                _row(self.file_text, self.save_button, self.load_button, align_items="center"),
+            ]
+        )
+        # The demo is built when its panel is first opened (``Playground.demo``).
+        self.demo_box = w.VBox()
+        self.panels = w.Accordion(
+            [self.demo_box, settings],
+            titles=(
+                "Step through one update (the lecture's demo)",
+                "Data, training mode and architecture",
+            ),
+        )
+        self.panels.add_class("bw-panels")
+        # E against the selected weight, and the decision surface: placed with the first network.
+        self.teaching_row = _row(width="100%", align_items="flex-start")
+        return [
+            buttons, self.message, views, weight_row, self.teaching_row, self.derivation,
+            self.panels,
+        ]  # fmt: skip
+
+    def show_settings(self, settings: Settings, n_train: int) -> None:
+        """What the controls allow for the current data: noise and test fraction only for
+        sampled data, the batch slider only in mini-batch mode and at most N, the instance
+        slider over the training set."""
+        self.noise_slider.disabled = self.test_slider.disabled = not settings.sampled
+        self.batch_slider.layout.display = None if settings.mode == "mini-batch" else "none"
+        self.batch_slider.max = max(2, n_train, settings.batch_size)
+        self.instance_slider.max = n_train - 1
+
+    def show_playing(self, playing: bool) -> None:
+        """The play button says what pressing it will do."""
+        self.play_button.description = "Pause" if playing else "Play"
+        self.play_button.icon = "pause" if playing else "play"
+        self.play_button.button_style = "warning" if playing else "success"

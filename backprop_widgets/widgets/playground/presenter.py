@@ -1,0 +1,175 @@
+"""What the playground's views show: the session's numbers, sent as view traits.
+
+``Presenter.show`` reads the playground's public state (its session, selection, instance, η)
+and sets the traits of every view in one go. While training plays, the slower views are
+throttled: the slice and the θ slider follow 5 times a second, the derivation is re-typeset at
+most once a second; a derivation asked for by a slider drag waits until the drag pauses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from ...notation import key_of
+from ..derivation_panel import derivation_html
+from ..slice_view import ErrorSlice
+from ..surface_view import DecisionSurface
+
+
+class Throttle:
+    """At most one go every ``interval`` seconds: ``due()`` says whether now is one."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.last = -math.inf
+
+    def due(self) -> bool:
+        now = time.perf_counter()
+        if now - self.last < self.interval:
+            return False
+        self.last = now
+        return True
+
+    def reset(self) -> None:
+        """The next ``due()`` is True."""
+        self.last = -math.inf
+
+
+class Debounce:
+    """Run ``action`` ``delay`` seconds after the last request (or at once when asked, or when
+    no event loop runs to come back later)."""
+
+    def __init__(self, delay: float, action: Callable[[], None]) -> None:
+        self.delay, self.action = delay, action
+        self._handle: asyncio.TimerHandle | None = None
+
+    def request(self, immediately: bool = False) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if immediately or loop is None:
+            self.action()
+        else:
+            self._handle = loop.call_later(self.delay, self._run)
+
+    def _run(self) -> None:
+        self._handle = None
+        self.action()
+
+
+def batch_label(batch: slice, n: int) -> str:
+    """Which instances the next update trains on, in words."""
+    if batch.stop - batch.start == n:
+        return "all training instances"
+    if batch.stop - batch.start == 1:
+        return f"the next update's instance n = {batch.start}"
+    return f"the next update's batch, instances {batch.start} … {batch.stop - 1}"
+
+
+class Presenter:
+    """Sends a playground's numbers to its views.
+
+    Parameters
+    ----------
+    pg : Playground
+        Read through its public attributes: ``session``, ``net``, ``selected``, ``instance``,
+        ``learning_rate``, ``playing``, and its views.
+    """
+
+    def __init__(self, pg) -> None:
+        self.pg = pg
+        self.slice_view: ErrorSlice | None = None
+        self.surface: DecisionSurface | None = None
+        self.slice_throttle = Throttle(0.2)
+        self.slider_throttle = Throttle(0.2)
+        self.derivation_throttle = Throttle(1.0)
+        self.derivation = Debounce(0.15, self.show_derivation)
+
+    def attach(self) -> None:
+        """Point the slice and the decision surface at the playground's (new) network and data,
+        building them the first time."""
+        pg, session = self.pg, self.pg.session
+        if self.slice_view is None:
+            box = w.Layout(flex="1 1 0", min_width="300px")
+            self.slice_view = ErrorSlice(
+                pg.net, session.X, session.Y, pg.selected, pg.learning_rate
+            )
+            self.surface = DecisionSurface(
+                pg.net, session.X, session.Y, session.X_test, session.Y_test
+            )
+            pg.teaching_row.children = [
+                w.Box([self.slice_view], layout=box),
+                w.Box([self.surface], layout=box),
+            ]
+        else:
+            self.surface.update(pg.net, session.X, session.Y, session.X_test, session.Y_test)
+        self.slice_throttle.reset()
+
+    def show(self, derive: bool = False, immediately: bool = False) -> None:
+        """Send the current numbers to the views in one message each; ask for the derivation."""
+        pg, session = self.pg, self.pg.session
+        net, n = pg.net, pg.instance
+        trace = net.trace(session.X[n], session.Y[n])
+        dW, db = trace.gradients(net.bias)
+        loss = session.loss()
+        with pg.network.hold_sync():
+            pg.network.sizes = net.sizes
+            pg.network.bias = net.bias
+            pg.network.weights = [W.tolist() for W in net.weights]
+            pg.network.biases = [b.tolist() for b in net.biases]
+            pg.network.grad_weights = [g.tolist() for g in dW]
+            pg.network.grad_biases = [g.tolist() for g in db]
+            pg.network.a = [a.tolist() for a in trace.a]
+            pg.network.z = [[]] + [z.tolist() for z in trace.z[1:]]
+            pg.network.instance_label = f"instance n = {n}"
+            pg.network.epoch = session.epoch
+            pg.network.loss = loss
+            pg.network.selected = key_of(pg.selected)
+        with pg.loss_view.hold_sync():
+            pg.loss_view.train = list(session.train_history.points)
+            pg.loss_view.test = list(session.test_history.points)
+        if not pg.playing or self.slice_throttle.due():
+            self.show_slice()
+        self.surface.request_update()
+        test = session.test_loss()
+        pg.status.value = (
+            f"epoch <b>{session.epoch}</b> · updates {session.updates} · E = {loss:.5g}"
+            + ("" if test is None else f" · test E = {test:.5g}")
+        )
+        # While training plays, the θ slider follows 5 times a second: it is read, not watched.
+        if not pg.playing or self.slider_throttle.due():
+            pg.weight.follow(net, pg.selected)
+        if derive:
+            self.derivation.request(immediately)
+
+    def show_frame(self) -> None:
+        """A frame of play: the views, and the derivation once a second."""
+        stale = self.derivation_throttle.due()
+        self.show(derive=stale, immediately=stale)
+
+    def show_slice(self) -> None:
+        """E over the next update's instances against the selected weight, with the step that
+        update takes."""
+        session = self.pg.session
+        batch = session.next_batch()
+        self.slice_view.data_label = batch_label(batch, len(session.X))
+        self.slice_view.update(
+            net=self.pg.net, parameter=self.pg.selected, X=session.X[batch], Y=session.Y[batch]
+        )
+
+    def show_derivation(self) -> None:
+        pg = self.pg
+        self.derivation_throttle.last = time.perf_counter()
+        n, session = pg.instance, pg.session
+        pg.derivation.value = derivation_html(
+            pg.net, pg.selected, session.X[n], session.Y[n], n, pg.learning_rate
+        )

@@ -1,0 +1,91 @@
+"""The θ slider of the selected weight, and how it tells a person's edit from its own echo.
+
+ipywidgets' browser slider sends back a value Python gives it (re-rounded by an ulp, sometimes
+late or twice when the browser is busy). Values sent in the last ``ECHO_SECONDS`` are therefore
+not taken as edits; a person does not drag to a value Python sent, to 1e-9.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+import time
+from collections.abc import Callable
+
+import ipywidgets as w
+
+from ...engine.mlp import MLP
+from ...notation import theta_name
+
+ECHO_SECONDS = 5.0  # how long a value sent to the θ slider may come back from the browser
+MIN_BOUND = 4.0  # the slider spans at least −4 … 4
+
+
+class WeightSlider:
+    """Shows the selected θ on ``slider`` and hands a person's edits to ``on_edit(value)``.
+
+    Parameters
+    ----------
+    slider : FloatSlider
+        The ``.bw-weight`` control.
+    on_edit : callable
+        Called with a value a person set (not an echo of one Python sent).
+    """
+
+    def __init__(self, slider: w.FloatSlider, on_edit: Callable[[float], None]) -> None:
+        self.slider = slider
+        self._on_edit = on_edit
+        self._sent: collections.deque = collections.deque(maxlen=256)
+        self._updating = False
+        slider.observe(self._on_value, "value")
+
+    def show(self, net: MLP, selected) -> None:
+        """Point the slider at ``selected`` (or disable it for None), its range around θ."""
+        slider = self.slider
+        self._updating = True
+        try:
+            if selected is None:
+                slider.disabled, slider.description = True, "θ"
+                return
+            value = net.get_parameter(*selected)
+            bound = max(MIN_BOUND, float(math.ceil(abs(value) * 1.5)))
+            with slider.hold_trait_notifications():
+                slider.min, slider.max = -bound, bound
+                self._send(value)
+                slider.description = theta_name(*selected)
+                slider.disabled = False
+        finally:
+            self._updating = False
+
+    def follow(self, net: MLP, selected) -> None:
+        """Move the slider to the weight's current value (training changed it)."""
+        if selected is None or self._updating:
+            return
+        value = net.get_parameter(*selected)
+        if abs(value) > self.slider.max:
+            self.show(net, selected)
+            return
+        self._updating = True
+        try:
+            self._send(value)
+        finally:
+            self._updating = False
+
+    def _send(self, value: float) -> None:
+        """Move the slider to ``value``, remembering when, to recognise its echo."""
+        if value != self.slider.value:
+            self._sent.append((time.perf_counter(), value))
+            self.slider.value = value
+
+    def is_echo(self, value: float) -> bool:
+        """Whether ``value`` is one the slider was sent in the last ``ECHO_SECONDS``."""
+        recent = time.perf_counter() - ECHO_SECONDS
+        return any(
+            sent_at >= recent and abs(value - sent) <= 1e-9 * max(1.0, abs(sent))
+            for sent_at, sent in self._sent
+        )
+
+    def _on_value(self, change) -> None:
+        if self._updating or self.slider.disabled or self.is_echo(change["new"]):
+            return
+        self._on_edit(change["new"])

@@ -1,0 +1,255 @@
+"""The playground's settings: every choice a person makes, with its limits, checked once.
+
+The constructor's arguments, the controls and the save files all go through ``Settings``: a
+value outside a control's range would be clamped silently by the slider, so it is refused here
+with a message that names the setting, and nothing changes.
+"""
+
+from __future__ import annotations
+
+import traitlets
+
+from ...engine import datasets
+from ...engine import validation as check
+
+LEARNING_RATE_RANGE = (1e-3, 10.0)  # the η log slider, 10^-3 … 10^1
+NOISE_RANGE = (0.0, 0.5)
+TEST_FRACTION_RANGE = (0.0, 0.5)
+MIN_BATCH_SIZE = 2
+MAX_SEED = 2**31 - 1
+MAX_SAMPLES = 100_000  # points of a sampled dataset
+MAX_LAYERS = 6  # a diagram that stays readable on a projector
+MAX_NEURONS = 8
+MODES = ("online", "mini-batch", "full batch")
+ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "linear"]
+
+
+class SettingError(traitlets.TraitError, ValueError):
+    """A playground setting refused; nothing changed."""
+
+
+def check_hidden(hidden, name: str = "hidden") -> list[int]:
+    """Hidden layer sizes within the playground's limits (a diagram that fits a projector)."""
+    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
+        raise TypeError(f"{name} must be a list of neuron counts such as [4, 3]")
+    hidden = list(hidden)
+    if len(hidden) + 2 > MAX_LAYERS:
+        raise ValueError(
+            f"{name}: at most {MAX_LAYERS} layers ({MAX_LAYERS - 2} hidden); got {len(hidden) + 2}"
+        )
+    for k, size in enumerate(hidden):
+        size = check.integer(size, f"{name}[{k}]")
+        if not 1 <= size <= MAX_NEURONS:
+            raise ValueError(
+                f"hidden layer {k + 2} must have 1 … {MAX_NEURONS} neurons; got {size}"
+            )
+    return [int(size) for size in hidden]
+
+
+def parse_hidden(text: str) -> list[int]:
+    """Hidden layer sizes typed as "4, 3" (empty: no hidden layer)."""
+    if not text.strip():
+        return []
+    sizes = []
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part.lstrip("-").isdigit():
+            raise ValueError(
+                f"hidden layers must be whole numbers separated by commas; got {text!r}"
+            )
+        sizes.append(int(part))
+    return sizes
+
+
+def hidden_text(hidden: list[int]) -> str:
+    """How the hidden layers are typed: "4, 3"."""
+    return ", ".join(map(str, hidden))
+
+
+def learning_rate_in_range(value: float, name: str = "learning_rate") -> float:
+    """η checked as a number > 0 (``check.learning_rate``), then against the slider's range."""
+    value = check.learning_rate(value, name)
+    low, high = LEARNING_RATE_RANGE
+    if not low <= value <= high:
+        raise SettingError(
+            f"{name} must be between {low} and {high} (the η slider's range); got {value}"
+        )
+    return value
+
+
+def in_range(value, name: str, bounds: tuple[float, float]) -> float:
+    """A real number within ``bounds`` (noise, test fraction)."""
+    low, high = bounds
+    value = check.real(value, name)
+    if not low <= value <= high:
+        raise SettingError(f"{name} must be between {low} and {high}; got {value}")
+    return value
+
+
+def _choice(value, name: str, choices) -> str:
+    if value not in list(choices):
+        raise SettingError(f"{name} must be one of {list(choices)}; got {value!r}")
+    return value
+
+
+class Settings(traitlets.HasTraits):
+    """Data, architecture, training mode and η of a playground, each checked as it is set.
+
+    Parameters are those of ``Playground``; ``output_activation=None`` means the hidden
+    activation. Setting a trait to a value out of its limits raises ``SettingError`` (a
+    ``ValueError``) naming it, and the trait keeps its value.
+    """
+
+    dataset = traitlets.Unicode("xor")
+    noise = traitlets.Float(0.1)
+    test_fraction = traitlets.Float(0.0)
+    n = traitlets.Int(200)
+    mode = traitlets.Unicode("online")
+    batch_size = traitlets.Int(8)
+    learning_rate = traitlets.Float(0.5)
+    seed = traitlets.Int(0)
+    hidden = traitlets.List(traitlets.Int(), [2])
+    activation = traitlets.Unicode("sigmoid")
+    output_activation = traitlets.Unicode("sigmoid")
+
+    def __init__(
+        self,
+        dataset: str = "xor",
+        hidden=(2,),
+        activation: str = "sigmoid",
+        output_activation: str | None = None,
+        learning_rate: float = 0.5,
+        mode: str = "online",
+        seed: int = 0,
+        noise: float = 0.1,
+        test_fraction: float = 0.0,
+        n: int = 200,
+        batch_size: int = 8,
+    ) -> None:
+        super().__init__()
+        # Checked in the order the playground always checked them, before anything is kept.
+        values = {
+            "mode": mode,
+            "dataset": dataset,
+            "activation": activation,
+            "output_activation": activation if output_activation is None else output_activation,
+            "learning_rate": learning_rate_in_range(learning_rate),
+            "seed": seed,
+            "hidden": check_hidden(hidden),
+            "noise": in_range(noise, "noise", NOISE_RANGE),
+            "test_fraction": in_range(test_fraction, "test_fraction", TEST_FRACTION_RANGE),
+            "batch_size": check.integer(batch_size, "batch_size", minimum=MIN_BATCH_SIZE),
+            "n": n,
+        }
+        with self.hold_trait_notifications():
+            for name, value in values.items():
+                setattr(self, name, value)
+
+    # -- one validator per setting ---------------------------------------------------------
+
+    @traitlets.validate("dataset")
+    def _valid_dataset(self, proposal):
+        return _choice(proposal["value"], "dataset", datasets.NAMES)
+
+    @traitlets.validate("mode")
+    def _valid_mode(self, proposal):
+        return _choice(proposal["value"], "mode", MODES)
+
+    @traitlets.validate("activation", "output_activation")
+    def _valid_activation(self, proposal):
+        return _choice(proposal["value"], proposal["trait"].name, ACTIVATION_NAMES)
+
+    @traitlets.validate("learning_rate")
+    def _valid_learning_rate(self, proposal):
+        value, (low, high) = proposal["value"], LEARNING_RATE_RANGE
+        if isinstance(value, bool) or not (
+            isinstance(value, (int, float)) and low <= value <= high
+        ):
+            raise SettingError(
+                f"learning_rate must be a number between {low} and {high} (the η slider's "
+                f"range); got {value!r}"
+            )
+        return float(value)
+
+    @traitlets.validate("seed")
+    def _valid_seed(self, proposal):
+        seed = check.integer(proposal["value"], "seed", minimum=0)
+        if seed > MAX_SEED:
+            raise SettingError(
+                f"seed must be at most {MAX_SEED} (the seed box's range); got {seed}"
+            )
+        return seed
+
+    @traitlets.validate("hidden")
+    def _valid_hidden(self, proposal):
+        return check_hidden(proposal["value"])
+
+    @traitlets.validate("noise")
+    def _valid_noise(self, proposal):
+        return in_range(proposal["value"], "noise", NOISE_RANGE)
+
+    @traitlets.validate("test_fraction")
+    def _valid_test_fraction(self, proposal):
+        return in_range(proposal["value"], "test_fraction", TEST_FRACTION_RANGE)
+
+    @traitlets.validate("n")
+    def _valid_n(self, proposal):
+        n = check.integer(proposal["value"], "n", minimum=2)
+        if n > MAX_SAMPLES:
+            raise SettingError(f"n must be at most {MAX_SAMPLES}; got {n}")
+        return n
+
+    @traitlets.validate("batch_size")
+    def _valid_batch_size(self, proposal):
+        return check.integer(proposal["value"], "batch_size", minimum=MIN_BATCH_SIZE)
+
+    # -- what follows from them ------------------------------------------------------------
+
+    @property
+    def sampled(self) -> bool:
+        """Whether the dataset is sampled (noise and test fraction apply), not a truth table."""
+        return self.dataset in datasets.SAMPLED
+
+    @property
+    def updates_batch(self) -> int | None:
+        """Instances per update: 1 online, ``batch_size`` in mini-batch mode, None full batch."""
+        if self.mode == "online":
+            return 1
+        return self.batch_size if self.mode == "mini-batch" else None
+
+    def data(self) -> tuple:
+        """The training and test data of these settings: (X, Y, X_test, Y_test)."""
+        if not self.sampled:
+            X, Y = datasets.load(self.dataset)
+            return X, Y, X[:0], Y[:0]
+        X, Y = datasets.load(self.dataset, n=self.n, noise=self.noise, seed=0)
+        if self.test_fraction > 0:
+            return datasets.train_test_split(X, Y, self.test_fraction, seed=0)
+        return X, Y, X[:0], Y[:0]
+
+    def sizes(self, n_inputs: int, n_outputs: int) -> list[int]:
+        """The network's layer sizes for data of these widths."""
+        return [n_inputs, *self.hidden, n_outputs]
+
+    def as_dict(self) -> dict:
+        """The ``Playground(...)`` arguments that give these settings."""
+        return {name: getattr(self, name) for name in ARGUMENTS}
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in self.as_dict().items())
+        return f"Settings({shown})"
+
+
+ARGUMENTS = (
+    "dataset",
+    "hidden",
+    "activation",
+    "output_activation",
+    "learning_rate",
+    "mode",
+    "seed",
+    "noise",
+    "test_fraction",
+    "n",
+    "batch_size",
+)
