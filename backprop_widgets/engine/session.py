@@ -111,6 +111,13 @@ class TrainingSession:
         """Instances per update: 1 online, the batch size, or N for full batch."""
         return len(self.X) if self.batch_size is None else min(self.batch_size, len(self.X))
 
+    def change_batch_size(self, batch_size: int | None) -> None:
+        """Go on with another batch size (1 online, k, None full batch) from a new epoch's
+        start: the part-done epoch's batches would not fit it."""
+        if batch_size is not None:
+            batch_size = check.integer(batch_size, "batch_size", minimum=1)
+        self.batch_size, self.cursor = batch_size, 0
+
     def next_batch(self) -> slice:
         """The instances the next update trains on (one online, a batch, or all of them)."""
         return slice(self.cursor, min(self.cursor + self.per_update, len(self.X)))

@@ -269,3 +269,13 @@ def mimebundle_with_image(bundle, png: bytes):
         raise TypeError(f"bundle must be a dict of mimetype to data; got {type(data).__name__}")
     data = {**data, "image/png": base64.b64encode(png).decode("ascii")}
     return data if metadata is None else (data, metadata)
+
+
+def with_playground_picture(bundle, pg):
+    """A playground's mimebundle with its picture added, for where no kernel runs; the bundle
+    as it is when the picture cannot be drawn (the live widget matters more)."""
+    try:
+        png = playground_png(pg)
+    except Exception:  # noqa: BLE001
+        return bundle
+    return mimebundle_with_image(bundle, png)

@@ -59,7 +59,7 @@ def test_messages_from_the_browser_are_checked_and_refused_visibly():
         "not a dict",
     ):
         pg.message.value = ""
-        pg._on_view_message(None, content, None)
+        pg.selection.on_diagram_message(None, content, None)
         assert "Refused" in pg.message.value
         assert "<b>" not in pg.message.value  # text from the browser is escaped
     assert pg.net.to_dict() == before and pg.selected is None
@@ -117,7 +117,7 @@ def test_divergence_while_playing_pauses_and_says_so():
 def test_changing_the_architecture_rebuilds_the_network_and_keeps_a_valid_selection():
     pg = bw.Playground()
     pg.selected = (1, 0, 1)
-    pg._on_view_message(None, {"type": "resize", "layer": 1, "delta": 1}, None)
+    pg.selection.on_diagram_message(None, {"type": "resize", "layer": 1, "delta": 1}, None)
     assert pg.net.sizes == [2, 3, 1] and pg.selected == (1, 0, 1)
     pg.hidden_text.value = ""
     assert pg.net.sizes == [2, 1] and pg.selected is None  # that weight no longer exists
@@ -211,7 +211,7 @@ def test_mode_and_learning_rate_changes_reach_the_teaching_views():
 def test_removing_a_hidden_layer_that_is_not_there_is_refused_and_keeps_training():
     pg = bw.Playground(hidden=[])
     pg.step_epoch()
-    pg._change_hidden(add_layer=False)
+    pg.layers.change(add_layer=False)
     assert "no hidden layer" in pg.message.value and pg.epoch == 1
     pg.hidden_text.value = " "  # the same (no) hidden layers typed again
     assert pg.epoch == 1

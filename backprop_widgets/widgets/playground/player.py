@@ -9,27 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 
-from ...engine.session import TrainingSession
+from ...engine.validation import DivergenceError
 
 FRAME = 1 / 40  # seconds of training per view update; with the update itself ~28 a second
 CHUNK = 0.005  # seconds one call to train() aims to take
+NO_KERNEL = (
+    "Play trains in the background of a Jupyter kernel, and none is running here; use Step, "
+    "Epoch or pg.net.fit() instead."
+)
 
 
 class Player:
-    """Runs ``session.train`` frame after frame while ``playing()`` says so.
+    """Trains a playground's session frame after frame while its ``playing`` is true.
 
     Parameters
     ----------
-    session : callable
-        Returns the current ``TrainingSession`` (the playground replaces it on a rebuild).
-    playing : callable
-        Whether to go on; checked between chunks.
-    on_frame : callable
-        Called after each frame's training, to update the views.
-    on_stop : callable
-        Called with None when play ends normally, or with the exception that ended it.
+    pg : Playground
+        Read and told through its public parts: ``playing``, ``session``, ``presenter``,
+        ``controls``, ``refresh`` and ``say``.
 
     Attributes
     ----------
@@ -37,47 +35,45 @@ class Player:
         Frames, updates and the seconds spent training and updating views, for benchmarks.
     """
 
-    def __init__(
-        self,
-        session: Callable[[], TrainingSession],
-        playing: Callable[[], bool],
-        on_frame: Callable[[], None],
-        on_stop: Callable[[BaseException | None], None],
-    ) -> None:
-        self._session, self._playing = session, playing
-        self._on_frame, self._on_stop = on_frame, on_stop
+    def __init__(self, pg) -> None:
+        self.pg = pg
         self._task: asyncio.Task | None = None
         self.stats = dict.fromkeys(
             ("frames", "updates", "seconds", "training_seconds", "refresh_seconds"), 0
         )
 
-    def start(self) -> bool:
-        """Start the frame loop in the running event loop; False when there is none (plain
-        Python, not a Jupyter kernel: nothing would run it)."""
+    def playing_changed(self, change) -> None:
+        """Play was pressed (start the loop, if a kernel's event loop runs) or pause was."""
+        self.pg.controls.show_playing(change["new"])
+        if change["new"] and not self._start():
+            self.pg.playing = False
+            self.pg.say(NO_KERNEL, error=True)
+
+    def _start(self) -> bool:
         if self._task is not None and not self._task.done():
             return True
         try:
             loop = asyncio.get_running_loop()
-        except RuntimeError:
+        except RuntimeError:  # plain Python, not a Jupyter kernel: nothing would run the task
             return False
         self._task = loop.create_task(self._run())
         return True
 
     async def _run(self) -> None:
-        epochs, stats = 1, self.stats
+        pg, epochs, stats = self.pg, 1, self.stats
         try:
-            while self._playing():
+            while pg.playing:
                 frame_start = time.perf_counter()
                 deadline = frame_start + FRAME
-                session = self._session()
+                session = pg.session
                 updates = session.updates
-                while self._playing() and time.perf_counter() < deadline:
+                while pg.playing and time.perf_counter() < deadline:
                     start = time.perf_counter()
                     session.train(epochs)
                     spent = time.perf_counter() - start
                     epochs = max(1, min(epochs * 2, int(epochs * CHUNK / max(spent, 1e-6))))
                 trained = time.perf_counter()
-                self._on_frame()
+                pg.presenter.show_frame()
                 refreshed = time.perf_counter()
                 await asyncio.sleep(0.002)
                 stats["frames"] += 1
@@ -85,7 +81,16 @@ class Player:
                 stats["training_seconds"] += trained - frame_start
                 stats["refresh_seconds"] += refreshed - trained
                 stats["seconds"] += time.perf_counter() - frame_start
-        except Exception as error:  # noqa: BLE001 - divergence or not, shown in the widget
-            self._on_stop(error)
+        except DivergenceError as error:
+            self._stopped(str(error))
             return
-        self._on_stop(None)
+        except Exception as error:  # noqa: BLE001 - shown in the widget, never a traceback
+            self._stopped(f"{type(error).__name__}: {error}")
+            return
+        self.pg.refresh()  # paused: show the final numbers
+
+    def _stopped(self, why: str) -> None:
+        """Training stopped itself (it diverged, or failed): say why, show where it stopped."""
+        self.pg.playing = False
+        self.pg.refresh(immediately=False)
+        self.pg.say(f"Paused: {why}", error=True)

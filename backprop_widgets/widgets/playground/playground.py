@@ -6,7 +6,8 @@ It is assembled from parts that each do one thing (see ``docs/architecture.md``)
   widgets, linked to the settings, and their layout;
 - a ``TrainingSession`` (engine/session.py): network, data, the books of training;
 - ``Player`` (player.py): training in the background, frame by frame;
-- ``WeightSlider`` (selection.py): the selected θ's slider and its echo filter;
+- ``Selection`` (selection.py): the selected θ, its slider and that slider's echo filter,
+  and the clicks on the diagram; ``HiddenLayers`` (layers.py): editing the architecture;
 - ``Presenter`` (presenter.py): the session's numbers sent to the views;
 - files.py: save and load through this class's public state.
 
@@ -22,17 +23,15 @@ import ipywidgets as w
 import numpy as np
 import traitlets
 
-from ...engine.mlp import MLP
-from ...engine.session import TrainingSession
 from ...engine.validation import DivergenceError
-from ...notation import Parameter
 from ..demo import StepThrough
 from . import files
 from .controls import Controls
+from .layers import HiddenLayers
 from .player import Player
 from .presenter import Presenter
-from .selection import WeightSlider
-from .settings import ARGUMENTS, SettingError, Settings, hidden_text, parse_hidden
+from .selection import Selection
+from .settings import ARGUMENTS, Settings
 
 DATA = ("dataset", "noise", "test_fraction", "n")  # settings whose change means new data
 NETWORK = ("activation", "output_activation", "seed", "hidden")  # … a new network
@@ -76,8 +75,7 @@ class Playground(w.VBox):
     session : TrainingSession
         The network, the data and the books of training (epoch, updates, loss histories).
 
-    The controls and views are attributes too (``play_button``, ``lr_slider``, ``network``,
-    ``derivation``, …; see ``Controls``).
+    The controls and views are attributes too (``pg.lr_slider``; see ``Controls``).
     """
 
     selected = traitlets.Any(None, allow_none=True)
@@ -104,12 +102,14 @@ class Playground(w.VBox):
         self.controls = Controls(self.settings)
         super().__init__(children=self.controls.children)
         self.add_class("bw-playground")
-        self.weight = WeightSlider(self.controls.weight_slider, self._edit_weight)
-        self.presenter = Presenter(self)
-        self.player = Player(
-            lambda: self.session, lambda: self.playing, self.presenter.show_frame, self._stopped
+        self.selection = Selection(self)
+        self.layers = HiddenLayers(
+            self.settings,
+            self.controls.hidden_text,
+            lambda text: self.say(f"Refused: {text}", True),
         )
-        self._demo: StepThrough | None = None
+        self.presenter = Presenter(self)
+        self.player = Player(self)
         self._quiet = False  # True while the playground changes its own settings and controls
         self._build(data=True)
         self._connect()
@@ -123,21 +123,20 @@ class Playground(w.VBox):
 
     def _connect(self) -> None:
         c = self.controls
-        c.network.on_msg(self._on_view_message)
+        c.network.on_msg(self.selection.on_diagram_message)
         c.play_button.on_click(lambda _: self.pause() if self.playing else self.play())
         c.step_button.on_click(lambda _: self._guarded(self.step))
         c.epoch_button.on_click(lambda _: self._guarded(self.step_epoch))
         c.reset_button.on_click(lambda _: self.reset())
-        c.add_layer_button.on_click(lambda _: self._change_hidden(add_layer=True))
-        c.remove_layer_button.on_click(lambda _: self._change_hidden(add_layer=False))
-        c.save_button.on_click(lambda _: self._say(*files.save_from_ui(self)))
-        c.load_button.on_click(lambda _: self._say(*files.load_from_ui(self)))
-        c.hidden_text.observe(self._on_hidden_text, "value")
+        c.add_layer_button.on_click(lambda _: self.layers.change(add_layer=True))
+        c.remove_layer_button.on_click(lambda _: self.layers.change(add_layer=False))
+        c.save_button.on_click(lambda _: self.say(*files.save_from_ui(self)))
+        c.load_button.on_click(lambda _: self.say(*files.load_from_ui(self)))
         c.instance_slider.observe(lambda _: self._show(derive=True), "value")
-        c.panels.observe(lambda _: self._sync_demo(), "selected_index")
+        c.panels.observe(lambda _: self.presenter.sync_demo(), "selected_index")
         self.settings.observe(self._on_setting, list(ARGUMENTS))
-        self.observe(self._on_selected, "selected")
-        self.observe(self._on_playing, "playing")
+        self.observe(self.selection.changed, "selected")
+        self.observe(self.player.playing_changed, "playing")
 
     # -- the session's parts, as attributes ------------------------------------------------
 
@@ -168,31 +167,21 @@ class Playground(w.VBox):
     # -- building from the settings --------------------------------------------------------
 
     def _build(self, data: bool = False) -> None:
-        """A fresh network from the settings (same seed, same initial weights), on new data
-        when ``data`` is true."""
-        s, old = self.settings, self.__dict__.get("session")
-        X, Y, X_test, Y_test = (
-            s.data() if data or old is None else (old.X, old.Y, old.X_test, old.Y_test)
-        )
+        """A fresh network from the settings, on new data when ``data`` is true."""
+        old = self.__dict__.get("session")
+        keep = None if data or old is None else (old.X, old.Y, old.X_test, old.Y_test)
         was_quiet, self._quiet = self._quiet, True
         try:
-            s.batch_size = min(s.batch_size, max(2, len(X)))
-            net = MLP(
-                s.sizes(X.shape[1], Y.shape[1]), s.activation, s.output_activation, seed=s.seed
-            )
-            self.session = TrainingSession(
-                net, X, Y, X_test, Y_test, s.learning_rate, s.updates_batch
-            )
-            self.controls.show_settings(s, len(X))
+            self.session = self.settings.session(keep)
+            self.controls.show_settings(self.settings, len(self.X))
             if data:
-                self.controls.instance_slider.value = first_informative(X)
+                self.controls.instance_slider.value = first_informative(self.X)
         finally:
             self._quiet = was_quiet
-        if self.selected is not None:
-            try:
-                net.check_parameter(*self.selected)
-            except (TypeError, ValueError):
-                self.selected = None  # that weight no longer exists
+        try:
+            self.selected = self.selected  # checked against the new network
+        except ValueError:
+            self.selected = None  # that weight no longer exists
         self.presenter.attach()
         self._show(derive=True)
 
@@ -201,25 +190,21 @@ class Playground(w.VBox):
         try:
             self._build(data)
         except (TypeError, ValueError) as error:
-            self._say(str(error), error=True)
+            self.say(str(error), error=True)
             return
-        self._say("")
+        self.say("")
 
     def configure(self, **settings) -> None:
         """Change several settings at once (``pg.configure(dataset="moons", hidden=[4])``),
         then build once. A bad value raises and changes nothing; training is paused."""
-        unknown = sorted(set(settings) - set(ARGUMENTS))
-        if unknown:
-            raise TypeError(f"configure() got unknown setting(s) {unknown}; known: {ARGUMENTS}")
-        checked = Settings(**{**self.settings.as_dict(), **settings})  # raises before any change
+        checked = self.settings.checked(**settings)  # raises before anything changes
         self.pause()
         self._quiet = True
         try:
-            for name in ARGUMENTS:
-                setattr(self.settings, name, getattr(checked, name))
+            self.settings.update(checked)
         finally:
             self._quiet = False
-        self._set_hidden_text()
+        self.layers.show()
         self._rebuild(data=True)
 
     def _on_setting(self, change) -> None:
@@ -229,20 +214,14 @@ class Playground(w.VBox):
         if name in DATA:
             self._rebuild(data=True)
         elif name in NETWORK:
-            self._set_hidden_text()
             self._rebuild()
         elif name in MODE:
             self.controls.show_settings(self.settings, len(self.X))
-            self.session.batch_size = self.settings.updates_batch
-            self.session.cursor = 0
+            self.session.change_batch_size(self.settings.updates_batch)
             self._show()
-        else:  # learning_rate
+        else:
             self.session.learning_rate = change["new"]
-            self.slice_view.learning_rate = change["new"]
-            if not self.playing:
-                self._sync_demo()  # the demo's Δθ = η δ a
-            if self.selected is not None:
-                self.presenter.derivation.request()  # it shows Δθ = −η ∂E/∂θ
+            self.presenter.show_learning_rate()
 
     # -- training --------------------------------------------------------------------------
 
@@ -258,7 +237,7 @@ class Playground(w.VBox):
 
     def play(self) -> None:
         """Start training in the background (an asyncio task in the kernel)."""
-        self._say("")
+        self.say("")
         self.playing = True
 
     def pause(self) -> None:
@@ -269,135 +248,38 @@ class Playground(w.VBox):
         """Back to the initial weights of the current seed; the history starts again."""
         self.pause()
         self._build()
-        self._say(f"Reset to the initial weights of seed {self.settings.seed}.")
-
-    def _on_playing(self, change) -> None:
-        self.controls.show_playing(change["new"])
-        if change["new"] and not self.player.start():
-            self.playing = False
-            self._say(
-                "Play trains in the background of a Jupyter kernel, and none is running "
-                "here; use Step, Epoch or pg.net.fit() instead.",
-                error=True,
-            )
-
-    def _stopped(self, error: BaseException | None) -> None:
-        """Play ended: paused, diverged, or failed; show the final numbers and say why."""
-        self.playing = False
-        self._show(derive=True, immediately=error is None)
-        if isinstance(error, DivergenceError):
-            self._say(f"Paused: {error}", error=True)
-        elif error is not None:
-            self._say(f"Paused: {type(error).__name__}: {error}", error=True)
+        self.say(f"Reset to the initial weights of seed {self.settings.seed}.")
 
     def _guarded(self, action) -> None:
         try:
             action()
         except DivergenceError as error:
             self._show(derive=True)
-            self._say(str(error), error=True)
+            self.say(str(error), error=True)
             return
         except (TypeError, ValueError) as error:  # e.g. a NaN weight set by hand
-            self._say(f"Refused: {error}", error=True)
+            self.say(f"Refused: {error}", error=True)
             return
-        self._say("")
+        self.say("")
 
     # -- selection, the θ slider, messages from the browser --------------------------------
 
     @traitlets.validate("selected")
     def _valid_selected(self, proposal):
-        value = proposal["value"]
-        if value is None:
-            return None
-        if not isinstance(value, (tuple, list)) or len(value) != 3:
-            raise SettingError(f'selected must be None, (l, i, j) or (l, i, "bias"); got {value!r}')
-        try:
-            return self.net.check_parameter(*value)
-        except (TypeError, ValueError) as error:
-            raise SettingError(f"selected: {error}") from None
-
-    def _on_selected(self, change) -> None:
-        if change["new"] is None:
-            self.slice_view.parameter = None
-        self.presenter.slice_throttle.reset()
-        self.weight.show(self.net, change["new"])
-        self._show(derive=True, immediately=True)
-
-    def _edit_weight(self, value: float) -> None:
-        try:
-            self.net.set_parameter(*self.selected, value)
-        except (TypeError, ValueError) as error:
-            self._say(str(error), error=True)
-            self.weight.show(self.net, self.selected)
-            return
-        self.session.record_loss()
-        self._show(derive=True)
-
-    def _on_view_message(self, _widget, content, _buffers) -> None:
-        try:
-            if not isinstance(content, dict):
-                raise ValueError("message must be an object")
-            kind = content.get("type")
-            if kind == "select":
-                self.selected = self.net.check_parameter(*Parameter.parse(content.get("weight")))
-            elif kind == "resize":
-                self._resize_layer(content.get("layer"), content.get("delta"))
-            else:
-                raise ValueError(f"unknown message type {kind!r}")
-        except (TypeError, ValueError, traitlets.TraitError) as error:
-            self._say(f"Refused: {error}", error=True)
-            return
-        self._say("")
-
-    # -- hidden layers ---------------------------------------------------------------------
-
-    def _resize_layer(self, layer, delta) -> None:
-        hidden = list(self.settings.hidden)
-        if not isinstance(layer, int) or isinstance(layer, bool) or not 0 < layer <= len(hidden):
-            raise ValueError(f"layer must be a hidden layer 1 … {len(hidden)}; got {layer!r}")
-        if delta not in (-1, 1):
-            raise ValueError(f"delta must be -1 or 1; got {delta!r}")
-        hidden[layer - 1] += delta
-        self.settings.hidden = hidden
-
-    def _change_hidden(self, add_layer: bool) -> None:
-        hidden = list(self.settings.hidden)
-        if not add_layer and not hidden:
-            self._say("Refused: there is no hidden layer to remove", error=True)
-            return
-        try:
-            self.settings.hidden = (
-                hidden + [hidden[-1] if hidden else 2] if add_layer else hidden[:-1]
-            )
-        except ValueError as error:
-            self._say(f"Refused: {error}", error=True)
-
-    def _on_hidden_text(self, change) -> None:
-        if self._quiet:
-            return
-        try:
-            self.settings.hidden = parse_hidden(change["new"])
-        except ValueError as error:
-            self._say(f"Refused: {error}", error=True)
-        self._set_hidden_text()
-
-    def _set_hidden_text(self) -> None:
-        was_quiet, self._quiet = self._quiet, True
-        try:
-            self.controls.hidden_text.value = hidden_text(self.settings.hidden)
-        finally:
-            self._quiet = was_quiet
+        return self.selection.check(proposal["value"])
 
     # -- what the views show ---------------------------------------------------------------
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def say(self, text: str, error: bool = False) -> None:
+        """Show ``text`` in the message line (an error in the error colour; "" clears it)."""
         kind = "bw-error" if error else "bw-info"
         self.message.value = f'<span class="{kind}">{html.escape(text)}</span>' if text else ""
 
-    def refresh(self) -> None:
-        """Show the current numbers in every view, the derivation too: after the network was
-        changed by hand (``pg.net.weights[0][...] = …``)."""
-        self._show(derive=True, immediately=True)
+    def refresh(self, immediately: bool = True) -> None:
+        """Show the current numbers in every view, the derivation too (at once, or when no
+        other refresh follows within 0.15 s): after the network was changed by hand,
+        ``pg.net.weights[0][...] = …``."""
+        self._show(derive=True, immediately=immediately)
 
     def _show(self, derive: bool = False, immediately: bool = False) -> None:
         """Every view up to date; the open demo too, unless training plays."""
@@ -405,32 +287,13 @@ class Playground(w.VBox):
             return
         self.presenter.show(derive, immediately)
         if not self.playing:
-            self._sync_demo()
+            self.presenter.sync_demo()
 
     @property
     def demo(self) -> StepThrough:
         """The step-through demo of this playground's network, built on first use; it restarts
         from "Receive input" whenever the network or the data change."""
-        if self._demo is None:
-            self._demo = StepThrough(
-                self.net,
-                self.X,
-                self.Y,
-                self.learning_rate,
-                self.selected,
-                on_update=lambda: self.presenter.show(derive=True),
-                instance=self.instance,
-            )
-            self.controls.demo_box.children = [self._demo]
-        return self._demo
-
-    def _sync_demo(self) -> None:
-        """Bring the demo up to date with the network, when it is open or was built."""
-        if self.controls.panels.selected_index == 0 or self._demo is not None:
-            demo = self.demo
-            demo.net, demo.X, demo.Y = self.net, self.X, self.Y
-            demo.learning_rate, demo.selected = self.learning_rate, self.selected
-            demo.restart(min(self.instance, len(self.X) - 1))
+        return self.presenter.demo
 
     # -- files and pictures ----------------------------------------------------------------
 
@@ -450,14 +313,9 @@ class Playground(w.VBox):
 
     def _repr_mimebundle_(self, **kwargs):
         """The widget, and a picture of the network for where no kernel runs (nbviewer)."""
-        from ..static_image import mimebundle_with_image, playground_png
+        from ..static_image import with_playground_picture
 
-        bundle = super()._repr_mimebundle_(**kwargs)
-        try:
-            png = playground_png(self)
-        except Exception:  # noqa: BLE001 - the live widget matters more than its picture
-            return bundle
-        return mimebundle_with_image(bundle, png)
+        return with_playground_picture(super()._repr_mimebundle_(**kwargs), self)
 
     def __repr__(self) -> str:
         return (

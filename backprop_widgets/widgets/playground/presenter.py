@@ -16,6 +16,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ...notation import key_of
+from ..demo import StepThrough
 from ..derivation_panel import derivation_html
 from ..slice_view import ErrorSlice
 from ..surface_view import DecisionSurface
@@ -93,6 +94,7 @@ class Presenter:
         self.slider_throttle = Throttle(0.2)
         self.derivation_throttle = Throttle(1.0)
         self.derivation = Debounce(0.15, self.show_derivation)
+        self._demo: StepThrough | None = None
 
     def attach(self) -> None:
         """Point the slice and the decision surface at the playground's (new) network and data,
@@ -147,9 +149,19 @@ class Presenter:
         )
         # While training plays, the θ slider follows 5 times a second: it is read, not watched.
         if not pg.playing or self.slider_throttle.due():
-            pg.weight.follow(net, pg.selected)
+            pg.selection.slider.follow(net, pg.selected)
         if derive:
             self.derivation.request(immediately)
+
+    def show_learning_rate(self) -> None:
+        """η changed: the slice's step, the demo's Δθ = η δ a and the derivation's
+        Δθ = −η ∂E/∂θ follow."""
+        pg = self.pg
+        self.slice_view.learning_rate = pg.learning_rate
+        if not pg.playing:
+            self.sync_demo()
+        if pg.selected is not None:
+            self.derivation.request()
 
     def show_frame(self) -> None:
         """A frame of play: the views, and the derivation once a second."""
@@ -173,3 +185,29 @@ class Presenter:
         pg.derivation.value = derivation_html(
             pg.net, pg.selected, session.X[n], session.Y[n], n, pg.learning_rate
         )
+
+    @property
+    def demo(self) -> StepThrough:
+        """The step-through demo, built when first asked for (its panel opened)."""
+        pg = self.pg
+        if self._demo is None:
+            self._demo = StepThrough(
+                pg.net,
+                pg.X,
+                pg.Y,
+                pg.learning_rate,
+                pg.selected,
+                on_update=lambda: self.show(derive=True),
+                instance=pg.instance,
+            )
+            pg.demo_box.children = [self._demo]
+        return self._demo
+
+    def sync_demo(self) -> None:
+        """Bring the demo up to date with the network, when it is open or was built."""
+        pg = self.pg
+        if pg.panels.selected_index == 0 or self._demo is not None:
+            demo = self.demo
+            demo.net, demo.X, demo.Y = pg.net, pg.X, pg.Y
+            demo.learning_rate, demo.selected = pg.learning_rate, pg.selected
+            demo.restart(min(pg.instance, len(pg.X) - 1))

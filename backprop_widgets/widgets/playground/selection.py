@@ -13,12 +13,27 @@ import time
 from collections.abc import Callable
 
 import ipywidgets as w
+import traitlets
 
 from ...engine.mlp import MLP
-from ...notation import theta_name
+from ...notation import Parameter, theta_name
+from .settings import SettingError
 
 ECHO_SECONDS = 5.0  # how long a value sent to the θ slider may come back from the browser
 MIN_BOUND = 4.0  # the slider spans at least −4 … 4
+
+
+def check_selected(net: MLP, value):
+    """A selection for ``net``: None, or its ``Parameter`` (l, i, j) / (l, i, "bias"); anything
+    else raises ``SettingError`` naming ``selected``."""
+    if value is None:
+        return None
+    if not isinstance(value, (tuple, list)) or len(value) != 3:
+        raise SettingError(f'selected must be None, (l, i, j) or (l, i, "bias"); got {value!r}')
+    try:
+        return net.check_parameter(*value)
+    except (TypeError, ValueError) as error:
+        raise SettingError(f"selected: {error}") from None
 
 
 class WeightSlider:
@@ -89,3 +104,62 @@ class WeightSlider:
         if self._updating or self.slider.disabled or self.is_echo(change["new"]):
             return
         self._on_edit(change["new"])
+
+
+class Selection:
+    """The selected parameter of a playground: checked, shown on the θ slider, edited there.
+
+    Parameters
+    ----------
+    pg : Playground
+        Its ``selected`` trait is validated by ``check`` and observed by ``changed``.
+    """
+
+    def __init__(self, pg) -> None:
+        self.pg = pg
+        self.slider = WeightSlider(pg.controls.weight_slider, self.edit)
+
+    def check(self, value):
+        """``selected`` as it may be set: None or a parameter the network has."""
+        return check_selected(self.pg.net, value)
+
+    def changed(self, change) -> None:
+        """Another weight was clicked: the slice, the slider and the derivation follow."""
+        pg = self.pg
+        if change["new"] is None:
+            pg.slice_view.parameter = None
+        pg.presenter.slice_throttle.reset()
+        self.slider.show(pg.net, change["new"])
+        pg.refresh()
+
+    def edit(self, value: float) -> None:
+        """A person set θ on the slider: the network, the loss curve and the views follow."""
+        pg = self.pg
+        try:
+            pg.net.set_parameter(*pg.selected, value)
+        except (TypeError, ValueError) as error:
+            pg.say(str(error), error=True)
+            self.slider.show(pg.net, pg.selected)
+            return
+        pg.session.record_loss()
+        pg.refresh(immediately=False)  # the derivation waits until the drag pauses
+
+    def on_diagram_message(self, _widget, content, _buffers) -> None:
+        """A message from the diagram: ``{"type": "select", "weight": "l,i,j"}`` (a click) or
+        ``{"type": "resize", "layer": l, "delta": ±1}`` (the − and + under a hidden layer).
+        Everything is checked; a refused message is said and changes nothing."""
+        pg = self.pg
+        try:
+            if not isinstance(content, dict):
+                raise ValueError("message must be an object")
+            kind = content.get("type")
+            if kind == "select":
+                pg.selected = pg.net.check_parameter(*Parameter.parse(content.get("weight")))
+            elif kind == "resize":
+                pg.layers.resize(content.get("layer"), content.get("delta"))
+            else:
+                raise ValueError(f"unknown message type {kind!r}")
+        except (TypeError, ValueError, traitlets.TraitError) as error:
+            pg.say(f"Refused: {error}", error=True)
+            return
+        pg.say("")

@@ -11,6 +11,8 @@ import traitlets
 
 from ...engine import datasets
 from ...engine import validation as check
+from ...engine.mlp import MLP
+from ...engine.session import TrainingSession
 
 LEARNING_RATE_RANGE = (1e-3, 10.0)  # the η log slider, 10^-3 … 10^1
 NOISE_RANGE = (0.0, 0.5)
@@ -227,9 +229,28 @@ class Settings(traitlets.HasTraits):
             return datasets.train_test_split(X, Y, self.test_fraction, seed=0)
         return X, Y, X[:0], Y[:0]
 
-    def sizes(self, n_inputs: int, n_outputs: int) -> list[int]:
-        """The network's layer sizes for data of these widths."""
-        return [n_inputs, *self.hidden, n_outputs]
+    def session(self, data: tuple | None = None) -> TrainingSession:
+        """A fresh network of these settings (same seed, same initial weights) in a training
+        session on ``data`` = (X, Y, X_test, Y_test), the settings' own data by default. A
+        batch size larger than the training set is lowered to it."""
+        X, Y, X_test, Y_test = self.data() if data is None else data
+        self.batch_size = min(self.batch_size, max(MIN_BATCH_SIZE, len(X)))
+        sizes = [X.shape[1], *self.hidden, Y.shape[1]]
+        net = MLP(sizes, self.activation, self.output_activation, seed=self.seed)
+        return TrainingSession(net, X, Y, X_test, Y_test, self.learning_rate, self.updates_batch)
+
+    def checked(self, **changes) -> Settings:
+        """These settings with ``changes``, all checked together (as the constructor checks
+        them); raises naming the first bad one, and nothing changes here."""
+        unknown = sorted(set(changes) - set(ARGUMENTS))
+        if unknown:
+            raise TypeError(f"unknown setting(s) {unknown}; the settings are {list(ARGUMENTS)}")
+        return Settings(**{**self.as_dict(), **changes})
+
+    def update(self, other: Settings) -> None:
+        """Take every setting of ``other`` (already checked)."""
+        for name in ARGUMENTS:
+            setattr(self, name, getattr(other, name))
 
     def as_dict(self) -> dict:
         """The ``Playground(...)`` arguments that give these settings."""
