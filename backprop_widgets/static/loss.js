@@ -1,27 +1,12 @@
 // The live loss curve: training and test loss E against epochs, linear or log scale.
 
-const SVG = "http://www.w3.org/2000/svg";
 const W = 480;
 const H = 260;
 const PAD = { left: 62, right: 16, top: 16, bottom: 40 };
 
-const make = (tag, attrs = {}, parent = null) => {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (parent) parent.appendChild(node);
-  return node;
-};
-
-const tickText = (v) => !Number.isFinite(v) ? "—" : (v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? v.toExponential(0) : String(+v.toPrecision(3)));
-
-function niceTicks(lo, hi, count = 5) {
-  const span = hi - lo || 1;
-  const step = 10 ** Math.floor(Math.log10(span / count));
-  const unit = [1, 2, 5, 10].map((m) => m * step).find((s) => span / s <= count) ?? step * 10;
-  const ticks = [];
-  for (let t = Math.ceil(lo / unit) * unit; t <= hi + 1e-12; t += unit) ticks.push(+t.toPrecision(12));
-  return ticks;
-}
+// Loss axes keep their own style: e-notation without decimals, ticks at most 1e-12 past the end.
+const lossTick = (v) => tickText(v, 0);
+const lossTicks = (lo, hi) => niceTicks(lo, hi, 5, () => 1e-12);
 
 function render({ model, el }) {
   const root = document.createElement("div");
@@ -42,9 +27,7 @@ function render({ model, el }) {
   root.append(header, svg);
   el.appendChild(root);
 
-  let frame = 0;
   function draw() {
-    frame = 0;
     const log = model.get("log_scale");
     box.checked = log;
     const series = [
@@ -80,15 +63,15 @@ function render({ model, el }) {
     }
     const sx = (x) => x0 + ((x - xmin) / (xmax - xmin)) * (x1 - x0);
     const sy = (y) => y0 - ((y - ymin) / (ymax - ymin)) * (y0 - y1);
-    for (const t of niceTicks(xmin, xmax)) {
+    for (const t of lossTicks(xmin, xmax)) {
       make("line", { x1: sx(t), y1: y0, x2: sx(t), y2: y0 + 5, class: "bw-axis" }, svg);
-      make("text", { x: sx(t), y: y0 + 18, class: "bw-tick" }, svg).textContent = tickText(t);
+      make("text", { x: sx(t), y: y0 + 18, class: "bw-tick" }, svg).textContent = lossTick(t);
     }
-    const yticks = log ? Array.from({ length: ymax - ymin + 1 }, (_, k) => ymin + k) : niceTicks(ymin, ymax);
+    const yticks = log ? Array.from({ length: ymax - ymin + 1 }, (_, k) => ymin + k) : lossTicks(ymin, ymax);
     for (const t of yticks) {
       make("line", { x1: x0, y1: sy(t), x2: x1, y2: sy(t), class: "bw-grid" }, svg);
       const label = make("text", { x: x0 - 6, y: sy(t) + 4, class: "bw-tick bw-tick-y" }, svg);
-      label.textContent = log ? `1e${t}` : tickText(t);
+      label.textContent = log ? `1e${t}` : lossTick(t);
     }
     for (const [name, s] of series) {
       const kept = s.filter(([, y]) => Number.isFinite(y) && (!log || y > 0));
@@ -103,12 +86,10 @@ function render({ model, el }) {
       if (!s.length) return;
       const y = y1 + 8 + k * 16;
       make("line", { x1: x1 - 90, y1: y, x2: x1 - 70, y2: y, class: `bw-curve bw-curve-${name}` }, legend);
-      make("text", { x: x1 - 64, y: y + 4, class: "bw-legend-text" }, legend).textContent = `${name} ${tickText(s[s.length - 1][1])}`;
+      make("text", { x: x1 - 64, y: y + 4, class: "bw-legend-text" }, legend).textContent = `${name} ${lossTick(s[s.length - 1][1])}`;
     });
   }
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
-  };
+  const { schedule, cancel } = frameScheduler(draw);
   box.addEventListener("change", () => {
     model.set("log_scale", box.checked);
     model.save_changes();
@@ -117,9 +98,7 @@ function render({ model, el }) {
   model.on("change:test", schedule);
   model.on("change:log_scale", schedule);
   draw();
-  return () => {
-    if (frame) cancelAnimationFrame(frame);
-  };
+  return cancel;
 }
 
 export default { render };

@@ -1,18 +1,10 @@
 // The network diagram: draws what Python sends, reports clicks and keys back as messages.
 // Python owns the numbers and validates every message; nothing here changes the network.
 
-const SVG = "http://www.w3.org/2000/svg";
 const SUB = "₀₁₂₃₄₅₆₇₈₉";
 const SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 
 const digits = (n, table) => String(n).replace(/\d/g, (d) => table[d]);
-const fmt = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toFixed(3)) : "—");
-const make = (tag, attrs = {}, parent = null) => {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (parent) parent.appendChild(node);
-  return node;
-};
 
 // Lecture labels, 1-based: weights[l][i][j] is θ^(l+1)_(i+1)(j+1); a bias is θ^(l+1)_(i+1)0.
 export function thetaLabel(l, i, j) {
@@ -60,7 +52,6 @@ function render({ model, el }) {
   let outputNote = null;
   let nodes = []; // {key, group, circle, text, title, l, i}
   let focus = -1;
-  let frame = 0;
 
   function build() {
     const sizes = model.get("sizes");
@@ -141,7 +132,6 @@ function render({ model, el }) {
   }
 
   function update() {
-    frame = 0;
     const weights = model.get("weights");
     const biases = model.get("biases");
     const gw = model.get("grad_weights");
@@ -163,14 +153,14 @@ function render({ model, el }) {
       e.group.classList.toggle("bw-negative", v < 0);
       e.group.classList.toggle("bw-selected", e.key === selected);
       e.group.classList.toggle("bw-focused", index === focus);
-      e.title.textContent = `${thetaLabel(e.l, e.i, e.j)} = ${fmt(v)}\n∂E/∂${thetaLabel(e.l, e.i, e.j)} = ${fmt(g)}${instance ? ` (${instance})` : ""}`;
+      e.title.textContent = `${thetaLabel(e.l, e.i, e.j)} = ${fixedText(v)}\n∂E/∂${thetaLabel(e.l, e.i, e.j)} = ${fixedText(g)}${instance ? ` (${instance})` : ""}`;
     });
     for (const n of nodes) {
       const value = a[n.l]?.[n.i];
       n.text.textContent = Number.isFinite(value) ? value.toFixed(2) : "";
       const name = `${digits(n.l + 1, SUP)}${digits(n.i + 1, SUB)}`;
-      const zText = n.l > 0 ? `\nz${name} = ${fmt(z[n.l]?.[n.i])}` : "";
-      n.title.textContent = `a${name} = ${fmt(value)}${zText}`;
+      const zText = n.l > 0 ? `\nz${name} = ${fixedText(z[n.l]?.[n.i])}` : "";
+      n.title.textContent = `a${name} = ${fixedText(value)}${zText}`;
     }
     const delta = model.get("delta");
     const dtheta = model.get("dtheta");
@@ -178,7 +168,7 @@ function render({ model, el }) {
     const focusLayer = model.get("focus_layer");
     for (const n of nodes) {
       const d = delta[n.l]?.[n.i];
-      n.note.textContent = Number.isFinite(d) ? `δ = ${fmt(d)}` : "";
+      n.note.textContent = Number.isFinite(d) ? `δ = ${fixedText(d)}` : "";
       if (Number.isFinite(d)) n.group.dataset.delta = String(d);
       else delete n.group.dataset.delta;
       const value = a[n.l]?.[n.i];
@@ -188,7 +178,7 @@ function render({ model, el }) {
     }
     for (const e of edges) {
       const d = e.j === "bias" ? dbias[e.l]?.[e.i] : dtheta[e.l]?.[e.i]?.[e.j];
-      e.note.textContent = Number.isFinite(d) ? `Δ${thetaLabel(e.l, e.i, e.j)} = ${fmt(d)}` : "";
+      e.note.textContent = Number.isFinite(d) ? `Δ${thetaLabel(e.l, e.i, e.j)} = ${fixedText(d)}` : "";
       if (Number.isFinite(d)) e.group.dataset.dtheta = String(d);
       else delete e.group.dataset.dtheta;
     }
@@ -202,9 +192,7 @@ function render({ model, el }) {
     root.dataset.loss = String(model.get("loss"));
   }
 
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(update);
-  };
+  const { schedule, cancel } = frameScheduler(update);
   const rebuild = () => {
     build();
     update();
@@ -266,9 +254,7 @@ function render({ model, el }) {
     model.on(`change:${name}`, schedule);
   }
   rebuild();
-  return () => {
-    if (frame) cancelAnimationFrame(frame);
-  };
+  return cancel;
 }
 
 export default { render };

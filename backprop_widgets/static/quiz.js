@@ -8,24 +8,17 @@
 const COL_W = 190;
 const OUTPUT_NOTE_W = 150;
 
-const element = (tag, className, parent = null) => {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (parent) parent.appendChild(node);
-  return node;
-};
-
 function render({ model, el }) {
-  const root = element("div", "bw-quiz", el);
-  const columns = element("div", "bw-quiz-columns", root);
-  const controls = element("div", "bw-quiz-controls", root);
-  const button = element("button", "bw-quiz-check jupyter-button widget-button", controls);
+  const root = html("div", "bw-quiz", el);
+  const columns = html("div", "bw-quiz-columns", root);
+  const controls = html("div", "bw-quiz-controls", root);
+  const button = html("button", "bw-quiz-check jupyter-button widget-button", controls);
   button.type = "button";
   button.textContent = "Check";
-  const message = element("div", "bw-quiz-message", controls);
+  const message = html("div", "bw-quiz-message", controls);
   message.setAttribute("role", "status");
   message.setAttribute("aria-live", "polite");
-  const given = element("div", "bw-quiz-given", root);
+  const given = html("div", "bw-quiz-given", root);
 
   let fields = new Map(); // "l,i" -> {row, input, mark}
 
@@ -38,20 +31,20 @@ function render({ model, el }) {
     const layers = model.get("columns");
     const total = Math.max(2, layers.length) * COL_W + OUTPUT_NOTE_W;
     for (const layer of layers) {
-      const column = element("div", "bw-quiz-column", columns);
+      const column = html("div", "bw-quiz-column", columns);
       column.style.flexBasis = `${(100 * COL_W) / total}%`;
       for (const node of layer.nodes) {
-        const row = element("div", "bw-quiz-node", column);
+        const row = html("div", "bw-quiz-node", column);
         row.dataset.node = node.key;
-        element("div", "bw-quiz-given-value", row).textContent = node.given;
+        html("div", "bw-quiz-given-value", row).textContent = node.given;
         if (!node.label) continue;
-        const label = element("label", "bw-quiz-label", row);
-        element("span", "", label).textContent = `${node.label} =`;
-        const input = element("input", "bw-quiz-input", label);
+        const label = html("label", "bw-quiz-label", row);
+        html("span", "", label).textContent = `${node.label} =`;
+        const input = html("input", "bw-quiz-input", label);
         Object.assign(input, { type: "text", inputMode: "decimal", autocomplete: "off", spellcheck: false });
         input.dataset.node = node.key;
         input.setAttribute("aria-label", node.label);
-        const mark = element("div", "bw-quiz-mark", row);
+        const mark = html("div", "bw-quiz-mark", row);
         input.addEventListener("input", () => {
           model.set("entries", typed());
           model.save_changes();
@@ -65,7 +58,7 @@ function render({ model, el }) {
         fields.set(node.key, { row, input, mark });
       }
     }
-    element("div", "bw-quiz-margin", columns).style.flexBasis = `${(100 * OUTPUT_NOTE_W) / total}%`;
+    html("div", "bw-quiz-margin", columns).style.flexBasis = `${(100 * OUTPUT_NOTE_W) / total}%`;
   }
 
   function update() {

@@ -1,7 +1,6 @@
 // E as a function of one weight θ: the curve, the tangent at θ and the next gradient-descent
 // step. Python samples the curve and computes every number; this module only draws them.
 
-const SVG = "http://www.w3.org/2000/svg";
 const W = 480;
 const H = 280;
 const PAD = { left: 72, right: 18, top: 14, bottom: 44 };
@@ -9,40 +8,10 @@ const STRIP = 24; // px above the θ axis kept free of the curve for the step ar
 const MIN_ARROW = 22; // px: a step shorter than this on screen is drawn this long, dashed
 let widgets = 0; // for ids that stay unique with several views on one page
 
-const make = (tag, attrs = {}, parent = null) => {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (parent) parent.appendChild(node);
-  return node;
-};
-
-const fmt = (v) => {
-  if (v === null || !Number.isFinite(v)) return "not finite";
-  if (v === 0) return "0";
-  const text = Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(3) : String(+v.toPrecision(4));
-  return text.replace(/^-/, "−");
-};
-const finite = (v) => v !== null && Number.isFinite(v);
-const tickText = (v) => !Number.isFinite(v) ? "—" : (v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? v.toExponential(1) : String(+v.toPrecision(3)));
-
-function niceTicks(lo, hi, count = 5) {
-  const span = hi - lo || 1;
-  const step = 10 ** Math.floor(Math.log10(span / count));
-  const unit = [1, 2, 5, 10].map((m) => m * step).find((s) => span / s <= count) ?? step * 10;
-  const ticks = [];
-  for (let t = Math.ceil(lo / unit) * unit; t <= hi + unit * 1e-9; t += unit) ticks.push(+t.toPrecision(12));
-  return ticks;
-}
-
 function legendRow(parent, swatch, text) {
-  const row = document.createElement("div");
-  row.className = `bw-slice-key bw-slice-key-${swatch}`;
-  const mark = document.createElement("span");
-  mark.className = "bw-slice-swatch";
-  const words = document.createElement("span");
-  words.textContent = text;
-  row.append(mark, words);
-  parent.appendChild(row);
+  const row = html("div", `bw-slice-key bw-slice-key-${swatch}`, parent);
+  html("span", "bw-slice-swatch", row);
+  html("span", "", row, text);
 }
 
 function render({ model, el }) {
@@ -57,9 +26,7 @@ function render({ model, el }) {
   root.append(title, svg, legend);
   el.appendChild(root);
 
-  let frame = 0;
   function draw() {
-    frame = 0;
     svg.replaceChildren();
     legend.replaceChildren();
     const label = model.get("label");
@@ -112,7 +79,7 @@ function render({ model, el }) {
     const sy = (y) => y0 - STRIP - ((y - ymin) / (ymax - ymin)) * (y0 - STRIP - y1);
     svg.setAttribute(
       "aria-label",
-      `E against ${label}: at ${label} = ${fmt(theta)}, E = ${fmt(error)}, slope ${fmt(slope)}, next step ${fmt(step)}`,
+      `E against ${label}: at ${label} = ${numberText(theta)}, E = ${numberText(error)}, slope ${numberText(slope)}, next step ${numberText(step)}`,
     );
 
     const clip = make("clipPath", { id }, make("defs", {}, svg));
@@ -175,26 +142,22 @@ function render({ model, el }) {
       make("circle", { cx: sx(theta), cy: sy(error), r: 5.5, class: "bw-slice-now" }, marks);
     }
 
-    legendRow(legend, "now", `now: ${label} = ${fmt(theta)}, E = ${fmt(error)}`);
-    legendRow(legend, "tangent", `tangent: slope ∂E/∂θ = ${fmt(slope)}`);
+    legendRow(legend, "now", `now: ${label} = ${numberText(theta)}, E = ${numberText(error)}`);
+    legendRow(legend, "tangent", `tangent: slope ∂E/∂θ = ${numberText(slope)}`);
     const scale = root.dataset.magnified ? "; too short to see here: its arrow is drawn longer, dashed" : "";
-    const change = finite(after) && finite(error) ? ` (change ${fmt(after - error)})` : "";
+    const change = finite(after) && finite(error) ? ` (change ${numberText(after - error)})` : "";
     legendRow(
       legend,
       "step",
-      `next step −η ∂E/∂θ = ${fmt(step)} (η = ${fmt(eta)}); E there = ${fmt(after)}${change} if only ${label} moved${scale}`,
+      `next step −η ∂E/∂θ = ${numberText(step)} (η = ${numberText(eta)}); E there = ${numberText(after)}${change} if only ${label} moved${scale}`,
     );
   }
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
-  };
+  const { schedule, cancel } = frameScheduler(draw);
   for (const name of ["thetas", "errors", "theta", "error", "slope", "step", "error_after", "learning_rate", "weight", "label", "message"]) {
     model.on(`change:${name}`, schedule);
   }
   draw();
-  return () => {
-    if (frame) cancelAnimationFrame(frame);
-  };
+  return cancel;
 }
 
 export default { render };

@@ -2,7 +2,6 @@
 // (two inputs) or as a curve over the data (one input), and a thumbnail of every hidden unit.
 // Python computes every value; this module maps them to colours and draws them.
 
-const SVG = "http://www.w3.org/2000/svg";
 const THUMB_1D = { w: 90, h: 60 };
 
 // A diverging, colour-blind-safe map: orange (low ŷ, class 0) – light grey – blue (class 1),
@@ -25,34 +24,10 @@ const LUT = Array.from({ length: 256 }, (_, k) => {
 });
 const GRADIENT = `linear-gradient(to right, ${STOPS.map(([s, c]) => `rgb(${c}) ${s * 100}%`).join(", ")})`;
 
-const make = (tag, attrs = {}, parent = null) => {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (parent) parent.appendChild(node);
-  return node;
-};
-const html = (tag, className, parent = null, text = null) => {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== null) node.textContent = text;
-  if (parent) parent.appendChild(node);
-  return node;
-};
-const tickText = (v) => !Number.isFinite(v) ? "—" : (v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? v.toExponential(1) : String(+v.toPrecision(3)));
-const finite = (v) => v !== null && Number.isFinite(v);
 const shade = (value, [lo, hi]) => {
   const k = Math.max(0, Math.min(255, Math.round(((value - lo) / (hi - lo)) * 255)));
   return `rgb(${LUT[Number.isFinite(k) ? k : 128]})`;
 };
-
-function niceTicks(lo, hi, count = 5) {
-  const span = hi - lo || 1;
-  const step = 10 ** Math.floor(Math.log10(span / count));
-  const unit = [1, 2, 5, 10].map((m) => m * step).find((s) => span / s <= count) ?? step * 10;
-  const ticks = [];
-  for (let t = Math.ceil(lo / unit) * unit; t <= hi + unit * 1e-9; t += unit) ticks.push(+t.toPrecision(12));
-  return ticks;
-}
 
 const bytesOf = (view) => (view && view.byteLength ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : new Uint8Array(0));
 
@@ -238,9 +213,7 @@ function thumbnails(model, parent) {
 
 function render({ model, el }) {
   const root = html("div", "bw-surface", el);
-  let frame = 0;
   function draw() {
-    frame = 0;
     root.replaceChildren();
     const kind = model.get("kind");
     root.dataset.kind = kind;
@@ -265,14 +238,10 @@ function render({ model, el }) {
     legend(model, root);
     thumbnails(model, root);
   }
-  const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(draw);
-  };
+  const { schedule, cancel } = frameScheduler(draw);
   model.on("change:updates", schedule);
   draw();
-  return () => {
-    if (frame) cancelAnimationFrame(frame);
-  };
+  return cancel;
 }
 
 export default { render };

@@ -17,7 +17,7 @@ import traitlets
 
 from ..engine.mlp import MLP
 from ..teaching import exercises as ex
-from .views import STATIC, NetworkView
+from .views import STATIC, NetworkView, esm
 
 MAX_TEXT = 64  # characters kept of one typed entry
 
@@ -33,7 +33,7 @@ class QuizInputs(anywidget.AnyWidget):
     (no label: no box, as for the inputs); ``entries`` and ``marks`` are keyed by "l,i".
     """
 
-    _esm = STATIC / "quiz.js"
+    _esm = esm("quiz")
     _css = STATIC / "quiz.css"
 
     columns = traitlets.List([]).tag(sync=True)

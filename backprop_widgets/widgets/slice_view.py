@@ -17,7 +17,7 @@ import traitlets
 from ..engine import validation as check
 from ..engine.mlp import MLP
 from ..notation import theta_name
-from .views import STATIC
+from .views import STATIC, esm
 
 SAMPLES = 121  # points of the E curve, odd so that the middle one is the current θ exactly
 MIN_HALF_WIDTH = 3.0  # the curve spans θ ± max(3, 2|θ|), widened to show the step
@@ -67,7 +67,7 @@ class ErrorSlice(anywidget.AnyWidget):
     >>> ErrorSlice(net, X, Y, (0, 0, 0))  # the last line of a cell: the view displays itself
     """
 
-    _esm = STATIC / "slice.js"
+    _esm = esm("slice")
     _css = STATIC / "widgets.css"
 
     learning_rate = traitlets.Float(0.5).tag(sync=True)

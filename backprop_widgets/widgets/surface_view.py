@@ -19,7 +19,7 @@ import traitlets
 from ..engine import validation as check
 from ..engine.mlp import MLP
 from ..notation import SUBSCRIPTS, node_name
-from .views import STATIC
+from .views import STATIC, esm
 
 GRID = 60  # pixels a side of the 2-D images
 CURVE_POINTS = 200  # points of the 1-D curves
@@ -131,7 +131,7 @@ class DecisionSurface(anywidget.AnyWidget):
         1-D: the inputs and the fitted ŷ.
     """
 
-    _esm = STATIC / "surface.js"
+    _esm = esm("surface")
     _css = STATIC / "widgets.css"
 
     kind = traitlets.Unicode("none").tag(sync=True)  # "2d", "1d" or "none"

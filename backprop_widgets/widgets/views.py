@@ -15,6 +15,17 @@ import traitlets
 STATIC = Path(__file__).parent.parent / "static"
 
 
+def esm(name: str) -> str:
+    """The ES module of the view ``static/<name>.js``, with ``static/helpers.js`` in front.
+
+    The helpers (SVG and HTML element makers, number and tick formatting, a frame scheduler)
+    are written once and shared this way, with no bundler: the two texts make one module.
+    """
+    helpers = (STATIC / "helpers.js").read_text(encoding="utf-8")
+    view = (STATIC / f"{name}.js").read_text(encoding="utf-8")
+    return f"{helpers}\n{view}"
+
+
 class NetworkView(anywidget.AnyWidget):
     """The network diagram (SVG): nodes with their activation, edges coloured by sign.
 
@@ -22,7 +33,7 @@ class NetworkView(anywidget.AnyWidget):
     empty; ``weights``/``biases``/``grad_weights``/``grad_biases`` like ``MLP.weights``.
     """
 
-    _esm = STATIC / "network.js"
+    _esm = esm("network")
     _css = STATIC / "widgets.css"
 
     sizes = traitlets.List(traitlets.Int(), [2, 2, 1]).tag(sync=True)
@@ -57,7 +68,7 @@ class LossView(anywidget.AnyWidget):
     ``history.LossHistory``; ``log_scale`` is two-way (a checkbox in the view).
     """
 
-    _esm = STATIC / "loss.js"
+    _esm = esm("loss")
     _css = STATIC / "widgets.css"
 
     train = traitlets.List([]).tag(sync=True)
