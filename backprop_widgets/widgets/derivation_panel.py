@@ -7,25 +7,13 @@ import html
 import numpy as np
 
 from ..engine.mlp import MLP
+from ..engine.probes import finite_difference
 
 INVITATION = (
     '<div class="bw-derivation-body bw-derivation-empty">'
     "<b>Click a weight</b> (an edge of the network, or focus the diagram and use the arrow keys "
     "and Enter) to see how the chain rule builds ∂E/∂θ for it, with today's numbers.</div>"
 )
-
-
-def finite_difference(
-    net: MLP, parameter: tuple, x: np.ndarray, y: np.ndarray, h: float = 1e-6
-) -> float:
-    """Central difference (E(θ + h) − E(θ − h)) / 2h of one instance's error E."""
-    probe = net.copy()
-    theta = probe.get_parameter(*parameter)
-    probe.set_parameter(*parameter, theta + h)
-    up = probe.loss(x[None], y[None])
-    probe.set_parameter(*parameter, theta - h)
-    down = probe.loss(x[None], y[None])
-    return (up - down) / (2 * h)
 
 
 def _number(value: float) -> str:

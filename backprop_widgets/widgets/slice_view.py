@@ -16,12 +16,12 @@ import traitlets
 
 from ..engine import validation as check
 from ..engine.mlp import MLP
+from ..engine.probes import error_along
 from ..notation import theta_name
 from .views import STATIC, esm
 
 SAMPLES = 121  # points of the E curve, odd so that the middle one is the current θ exactly
 MIN_HALF_WIDTH = 3.0  # the curve spans θ ± max(3, 2|θ|), widened to show the step
-MAX_ELEMENTS = 1 << 21  # floats per layer in one vectorised pass; larger batches go in chunks
 INSTRUCTION = "Select a weight to see E as a function of it"
 
 
@@ -156,11 +156,8 @@ class ErrorSlice(anywidget.AnyWidget):
     # -- the mathematics -------------------------------------------------------------------
 
     def error_at(self, thetas) -> np.ndarray:
-        """E with the selected weight set to each value of ``thetas``, all else fixed.
-
-        The layers below the weight are computed once; only the net input z it feeds changes,
-        by (θ' − θ) a_j, and the layers above are evaluated for all θ' at once. The network
-        itself is not touched.
+        """E with the selected weight set to each value of ``thetas``, all else fixed
+        (``engine.probes.error_along``). The network itself is not touched.
 
         Parameters
         ----------
@@ -172,32 +169,7 @@ class ErrorSlice(anywidget.AnyWidget):
         """
         if self._parameter is None:
             raise ValueError("no parameter is selected: set parameter to (l, i, j) first")
-        thetas = check.numeric_array(thetas, "thetas").ravel()
-        net, (l, i, j) = self.net, self._parameter
-        weights, biases = net.weights, net.biases
-        with np.errstate(over="ignore", invalid="ignore"):
-            a = self.X
-            for k in range(l):
-                a = net.activation_of(k + 1).g(_net_input(a, weights[k], biases[k], net.bias))
-            z = _net_input(a, weights[l], biases[l], net.bias)  # (N, sizes[l+1])
-            feeds = np.ones(len(a)) if j == "bias" else a[:, j]  # ∂z_i/∂θ for each instance
-            shift = thetas - net.get_parameter(l, i, j)
-            per_theta = len(a) * max(net.sizes[l + 1 :])
-            chunk = max(1, MAX_ELEMENTS // per_theta)
-            errors = np.empty(len(thetas))
-            for start in range(0, len(thetas), chunk):
-                part = shift[start : start + chunk]
-                zs = np.repeat(z[None], len(part), axis=0)  # (K, N, sizes[l+1])
-                zs[:, :, i] += part[:, None] * feeds[None, :]
-                out = net.activation_of(l + 1).g(zs)
-                for k in range(l + 1, len(weights)):
-                    out = net.activation_of(k + 1).g(
-                        _net_input(out, weights[k], biases[k], net.bias)
-                    )
-                errors[start : start + chunk] = (
-                    0.5 * np.sum((self.Y - out) ** 2, axis=(1, 2)) / len(a)
-                )
-        return errors
+        return error_along(self.net, self._parameter, thetas, self.X, self.Y)
 
     def _show(self) -> None:
         if self._parameter is None:
@@ -235,14 +207,6 @@ class ErrorSlice(anywidget.AnyWidget):
             f"E = {_short(self.error)}, ∂E/∂θ = {_short(self.slope)}, "
             f"Δθ = −η ∂E/∂θ = {_short(self.step)}; {where})"
         )
-
-
-def _net_input(a: np.ndarray, W: np.ndarray, b: np.ndarray, bias: bool) -> np.ndarray:
-    """z = a θᵀ (+ bias) for a batch (..., n_in): the same arithmetic as ``MLP.predict``."""
-    z = a @ W.T
-    if bias:
-        z += b
-    return z
 
 
 def _check_parameter(net: MLP, parameter) -> tuple | None:

@@ -18,6 +18,7 @@ import traitlets
 
 from ..engine import validation as check
 from ..engine.mlp import MLP
+from ..engine.probes import activations_over, level_line, line_grid, plane_grid
 from ..notation import SUBSCRIPTS, node_name
 from .views import STATIC, esm
 
@@ -37,66 +38,6 @@ def to_bytes(values: np.ndarray, low: float, high: float) -> bytes:
     """Values mapped linearly from [low, high] to 0 … 255 (clipped; NaN to the middle)."""
     scaled = (np.nan_to_num(values, nan=(low + high) / 2) - low) / (high - low)
     return np.round(np.clip(scaled, 0.0, 1.0) * 255).astype(np.uint8).tobytes()
-
-
-def level_line(values: np.ndarray, xs: np.ndarray, ys: np.ndarray, level: float) -> np.ndarray:
-    """Segments of the line where ``values`` crosses ``level`` (marching squares).
-
-    Parameters
-    ----------
-    values : array, shape (R, C)
-        ``values[r, c]`` is taken at the point (xs[c], ys[r]).
-    xs : array, shape (C,)
-    ys : array, shape (R,)
-    level : float
-
-    Returns
-    -------
-    ndarray, shape (S, 4): one segment (x_a, y_a, x_b, y_b) a row, crossings found by linear
-    interpolation along the grid's edges.
-    """
-    v = np.nan_to_num(values - level)
-    above = v > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t_row = v[:, :-1] / (v[:, :-1] - v[:, 1:])  # along each row, (R, C-1)
-        t_col = v[:-1] / (v[:-1] - v[1:])  # along each column, (R-1, C)
-    row_x = xs[:-1] + t_row * np.diff(xs)
-    col_y = ys[:-1, None] + t_col * np.diff(ys)[:, None]
-    row_cut = above[:, :-1] != above[:, 1:]
-    col_cut = above[:-1] != above[1:]
-    # The four edges of cell (r, c), in the order top, right, bottom, left.
-    cut = np.stack([row_cut[:-1], col_cut[:, 1:], row_cut[1:], col_cut[:, :-1]], axis=-1)
-    R, C = v.shape[0] - 1, v.shape[1] - 1
-    px = np.stack(
-        [row_x[:-1], np.broadcast_to(xs[1:], (R, C)), row_x[1:], np.broadcast_to(xs[:-1], (R, C))],
-        axis=-1,
-    )
-    py = np.stack(
-        [
-            np.broadcast_to(ys[:-1, None], (R, C)),
-            col_y[:, 1:],
-            np.broadcast_to(ys[1:, None], (R, C)),
-            col_y[:, :-1],
-        ],
-        axis=-1,
-    )
-    count = cut.sum(axis=-1)
-    segments = []
-    r, c = np.nonzero(count == 2)
-    if len(r):
-        first_two = np.argsort(~cut[r, c], axis=-1, kind="stable")[:, :2]
-        a, b = first_two[:, 0], first_two[:, 1]
-        segments.append(np.c_[px[r, c, a], py[r, c, a], px[r, c, b], py[r, c, b]])
-    # A saddle cuts all four edges: the mean of the corners decides which corners it joins.
-    r, c = np.nonzero(count == 4)
-    if len(r):
-        centre_above = (v[r, c] + v[r, c + 1] + v[r + 1, c] + v[r + 1, c + 1]) > 0
-        joined = centre_above == above[r, c]  # top left to bottom right: cut off the others
-        for where, pairs in ((joined, ((0, 1), (2, 3))), (~joined, ((3, 0), (1, 2)))):
-            rr, cc = r[where], c[where]
-            for a, b in pairs:
-                segments.append(np.c_[px[rr, cc, a], py[rr, cc, a], px[rr, cc, b], py[rr, cc, b]])
-    return np.concatenate(segments) if segments else np.empty((0, 4))
 
 
 class DecisionSurface(anywidget.AnyWidget):
@@ -191,21 +132,12 @@ class DecisionSurface(anywidget.AnyWidget):
             low, high = low - 0.5, high + 0.5
         self._range = (low, high)
         inputs = np.concatenate([X, X_test])
-        low_x, high_x = inputs.min(axis=0), inputs.max(axis=0)
         if net.sizes[0] == 2:
-            centre = (low_x + high_x) / 2
-            half = max(float(np.max(high_x - low_x)) / 2 * (1 + 2 * MARGIN), 0.5)
-            self._box = (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
-            x0, x1, y0, y1 = self._box
-            pixel = 2 * half / GRID
-            self._xs = np.linspace(x0 + pixel / 2, x1 - pixel / 2, GRID)
-            self._ys = np.linspace(y1 - pixel / 2, y0 + pixel / 2, GRID)  # from the top
-            gx, gy = np.meshgrid(self._xs, self._ys)
-            self.grid_points = np.c_[gx.ravel(), gy.ravel()]
+            self._grid = plane_grid(inputs, GRID, MARGIN)
+            self.grid_points = self._grid.points
         elif net.sizes[0] == 1:
-            span = max(float(high_x[0] - low_x[0]), 1e-9)
-            self._box = (low_x[0] - MARGIN * span, high_x[0] + MARGIN * span)
-            self.curve_x = np.linspace(*self._box, CURVE_POINTS)
+            self._grid = line_grid(inputs, CURVE_POINTS, MARGIN)
+            self.curve_x = self._grid.axes[0]
 
     # -- updates ---------------------------------------------------------------------------
 
@@ -263,13 +195,13 @@ class DecisionSurface(anywidget.AnyWidget):
 
     # -- the pictures ----------------------------------------------------------------------
 
-    def _hidden(self, a: list[np.ndarray], shape: tuple) -> tuple[list[dict], list[np.ndarray]]:
-        """Each hidden neuron's activation, reshaped, with its label and its colour range."""
+    def _hidden(self, a: list[np.ndarray]) -> tuple[list[dict], list[np.ndarray]]:
+        """Each hidden neuron's activation over the grid, with its label and its colour range."""
         entries, values = [], []
         for layer in range(1, len(a) - 1):
             name = self.net.activation_of(layer).name
-            for i in range(a[layer].shape[1]):
-                v = a[layer][:, i].reshape(shape)
+            for i in range(a[layer].shape[-1]):
+                v = a[layer][..., i]
                 low, high = BOUNDED.get(name, (float(np.nanmin(v)), float(np.nanmax(v))))
                 if not high - low > 1e-12:
                     low, high = low - 0.5, high + 0.5
@@ -298,16 +230,16 @@ class DecisionSurface(anywidget.AnyWidget):
         self.updates += 1
 
     def _show_plane(self) -> None:
-        a = self.net.forward(self.grid_points)
-        self.grid_values = a[-1][:, self.output].reshape(GRID, GRID)
-        entries, self.hidden_values = self._hidden(a, (GRID, GRID))
+        a = activations_over(self.net, self._grid)
+        self.grid_values = a[-1][..., self.output]
+        entries, self.hidden_values = self._hidden(a)
         low, high = self._range
         level = (low + high) / 2
-        segments = level_line(self.grid_values, self._xs, self._ys, level)
+        segments = level_line(self.grid_values, *self._grid.axes, level)
         with self.hold_sync():
             self.kind = "2d"
             self.input_labels = ["x₁", "x₂"]
-            self.extent = [float(v) for v in self._box]
+            self.extent = [float(v) for v in self._grid.box]
             self.grid_size = GRID
             self.image = to_bytes(self.grid_values, low, high)
             self.contour = np.round(segments, 5).tolist()
@@ -319,9 +251,9 @@ class DecisionSurface(anywidget.AnyWidget):
             self._common()
 
     def _show_line(self) -> None:
-        a = self.net.forward(self.curve_x[:, None])
-        self.curve_values = a[-1][:, self.output]
-        entries, self.hidden_values = self._hidden(a, (CURVE_POINTS,))
+        a = activations_over(self.net, self._grid)
+        self.curve_values = a[-1][..., self.output]
+        entries, self.hidden_values = self._hidden(a)
         for entry, v in zip(entries, self.hidden_values):
             # A thumbnail is 60 px tall: a ten-thousandth of its range is plenty, and short.
             low, high = entry["range"]
@@ -331,7 +263,7 @@ class DecisionSurface(anywidget.AnyWidget):
         with self.hold_sync():
             self.kind = "1d"
             self.input_labels = ["x"]
-            self.extent = [float(v) for v in self._box]
+            self.extent = [float(v) for v in self._grid.box]
             self.image = b""
             self.contour = []
             self.curve = [

@@ -176,17 +176,6 @@ def test_sampling_leaves_the_network_unchanged(moons):
         np.testing.assert_array_equal(p, q)
 
 
-def test_large_batches_are_sampled_in_chunks_with_the_same_result(monkeypatch):
-    from backprop_widgets.widgets import slice_view
-
-    X, Y = bw.datasets.circles(300, seed=3)
-    net = bw.MLP([2, 5, 1], seed=1)
-    view = ErrorSlice(net, X, Y, (0, 4, 1))
-    whole = view.error_at(view.thetas)
-    monkeypatch.setattr(slice_view, "MAX_ELEMENTS", 300 * 5 * 7)  # 7 θ values a chunk
-    np.testing.assert_allclose(view.error_at(view.thetas), whole, rtol=1e-13)
-
-
 def test_without_a_parameter_the_view_invites_a_selection(xor):
     net, X, Y = xor
     view = ErrorSlice(net, X, Y)

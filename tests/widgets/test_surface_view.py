@@ -12,7 +12,6 @@ from backprop_widgets.widgets.surface_view import (
     GRID,
     DecisionSurface,
     activation_name,
-    level_line,
     to_bytes,
 )
 
@@ -91,24 +90,6 @@ def test_level_line_lies_where_the_output_crosses_one_half():
     segments = np.array(view.contour)
     assert len(segments) == GRID - 1
     np.testing.assert_allclose(segments[:, [0, 2]], 0.5, atol=1e-3)
-
-
-def test_level_line_of_a_circle_stays_on_the_circle():
-    xs = ys = np.linspace(-1, 1, 41)
-    gx, gy = np.meshgrid(xs, ys)
-    segments = level_line(gx**2 + gy**2, xs, ys, 0.25)
-    ends = np.r_[segments[:, :2], segments[:, 2:]]
-    np.testing.assert_allclose(np.hypot(*ends.T), 0.5, atol=2e-3)
-    assert len(segments) > 20
-
-
-def test_level_line_splits_a_saddle_by_the_value_at_its_centre():
-    values = np.array([[1.0, -1.0], [-1.0, 1.0]])  # corners alternate; the mean is 0: below
-    segments = level_line(values, np.array([0.0, 1.0]), np.array([0.0, 1.0]), 0.0)
-    assert len(segments) == 2
-    midpoints = (segments[:, :2] + segments[:, 2:]) / 2
-    # The top-left and bottom-right corners (above) are cut off, each by its own segment.
-    assert sorted(map(tuple, np.round(midpoints, 3))) == [(0.25, 0.25), (0.75, 0.75)]
 
 
 def test_one_thumbnail_per_hidden_neuron_in_lecture_notation(moons):
