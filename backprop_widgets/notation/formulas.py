@@ -184,3 +184,28 @@ def activation_latex(name: str) -> str:
     g = known.g if known else r"\mathrm{" + name + "}(z)"
     g_prime = known.g_prime if known else "g'(z)"
     return rf"g(z) = {g}, \quad g'(z) = {g_prime}"
+
+
+# -- short forms, for feedback on one answer -----------------------------------------------------
+
+GRADIENT_DESCENT = Formula("Δθ = −η ∂E/∂θ", r"\Delta\theta = -\eta\, \partial E / \partial \theta")
+"""The step of gradient descent, without indices."""
+
+
+def one_output_delta(layer: object = "") -> Formula:
+    """δ of a network's only output node, without node indices: δ^L = (y − ŷ) g'(z^L)."""
+    power = f"^{{{layer}}}" if layer != "" else ""
+    return Formula(
+        f"δ{sup(layer)} = (y − ŷ) g'(z{sup(layer)})",
+        rf"\delta{power} = (y - \hat y)\, g'(z{power})",
+    )
+
+
+def sigmoid_slope(layer: object = "", node: object = "") -> Formula:
+    """The sigmoid's g' through its activation a = g(z): g'(z^l_j) = a^l_j (1 − a^l_j)."""
+    shown = f"{sup(layer)}{sub(node)}"
+    power = (f"^{{{layer}}}" if layer != "" else "") + (f"_{{{node}}}" if node != "" else "")
+    return Formula(
+        f"g'(z{shown}) = a{shown} (1 − a{shown})",
+        rf"g'(z{power}) = a{power}\,(1 - a{power})",
+    )

@@ -1,109 +1,65 @@
 """Reading and judging a student's answers: numbers typed or given, checked against the
-engine's within a tolerance, with feedback that shows in a notebook as a coloured box.
+engine's within a tolerance, told apart from the likely mistakes.
 
-``exercises`` builds the sheet's checkers from these pieces.
+A judgement is a ``Verdict`` (right or not, the message, the mistake found); the exercise it
+belongs to turns it into ``Feedback`` (``exercises``). Numbers are written as everywhere in the
+package (``notation.numbers``).
 """
 
 from __future__ import annotations
 
-import html
 import numbers
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
+
+from ..notation.numbers import text as number_text
+from ..notation.numbers import vector_text as values_text
+
+__all__ = [
+    "ATOL",
+    "CLOSE",
+    "RTOL",
+    "Expected",
+    "Mistake",
+    "Verdict",
+    "accept",
+    "entry_matches",
+    "join_names",
+    "judge",
+    "likely_mistake",
+    "number_text",
+    "parse_number",
+    "read_and_judge",
+    "read_answer",
+    "reject",
+    "values_text",
+    "within",
+]
 
 ATOL = 1e-4
 RTOL = 5e-3
 CLOSE = 10  # within CLOSE × the tolerance: a rounding problem rather than a mistake
 
 
-def number_text(value: float) -> str:
-    text = f"{float(value):.4g}"
-    return "0" if text == "-0" else text
-
-
-def values_text(values) -> str:
-    values = np.asarray(values, dtype=float)
-    if values.ndim == 0:
-        return number_text(values)
-    if values.ndim == 1:
-        return "(" + ", ".join(number_text(v) for v in values) + ")"
-    return "[" + ", ".join(values_text(row) for row in values) + "]"
-
-
-# -- feedback ------------------------------------------------------------------------------
-
-_COLOURS = {
-    "right": "var(--jp-success-color1, #2e7d32)",
-    "wrong": "var(--jp-error-color1, #c62828)",
-    "open": "var(--jp-border-color1, #9e9e9e)",
-    "hint": "var(--jp-info-color1, #0277bd)",
-}
-
-
-def _box(kind: str, heading: str, text: str) -> str:
-    body = html.escape(text).replace("\n", "<br>")
-    return (
-        f'<div class="bw-feedback bw-feedback-{kind}" style="border-left: 4px solid '
-        f'{_COLOURS[kind]}; padding: 4px 10px; margin: 4px 0; line-height: 1.5">'
-        f"<b>{html.escape(heading)}</b><br>{body}</div>"
-    )
-
-
-class Hint:
-    """A hint: the idea to use, never the number."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __repr__(self) -> str:
-        return f"Hint: {self.text}"
-
-    def _repr_html_(self) -> str:
-        return _box("hint", "Hint", self.text)
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """What a checker says about one answer.
-
-    True when the answer is right (``assert check_x(answer)`` works); ``str()`` is the
-    message. ``mistake`` names what was found, for tools and tests: "right", "not_answered",
-    "not_a_number", "wrong_shape", "close", "wrong", or a specific mistake such as
-    "wrong_sign", "forgot_g_prime" or "theta_index_slip".
-    """
+class Verdict(NamedTuple):
+    """A judgement on one answer: right or not, what to say, and the mistake found ("right",
+    "not_answered", "wrong_sign", …). ``see_hint``: the message should end by pointing to the
+    exercise's hint."""
 
     correct: bool
     message: str
-    hint_text: str = ""
-    title: str = ""
-    mistake: str = "wrong"
+    mistake: str
+    see_hint: bool = False
 
-    @property
-    def answered(self) -> bool:
-        return self.mistake != "not_answered"
 
-    def __bool__(self) -> bool:
-        return self.correct
+def accept(message: str) -> Verdict:
+    return Verdict(True, message, "right")
 
-    def __str__(self) -> str:
-        return self.message
 
-    def __repr__(self) -> str:
-        mark = "✓" if self.correct else ("…" if not self.answered else "✗")
-        return f"{mark} {self.title}: {self.message}" if self.title else f"{mark} {self.message}"
-
-    def hint(self) -> Hint:
-        """A hint for this exercise."""
-        return Hint(self.hint_text)
-
-    def _repr_html_(self) -> str:
-        kind = "right" if self.correct else ("open" if not self.answered else "wrong")
-        mark = {"right": "✓", "open": "…", "wrong": "✗"}[kind]
-        return _box(kind, f"{mark} {self.title}" if self.title else mark, self.message)
+def reject(message: str, mistake: str) -> Verdict:
+    return Verdict(False, message, mistake)
 
 
 @dataclass(frozen=True)
@@ -116,11 +72,24 @@ class Mistake:
     short: str  # a few words, for one entry of a vector or a box on the diagram
 
 
-def within(value, expected, factor: float = 1.0) -> np.ndarray:
-    expected = np.asarray(expected, dtype=float)
-    return np.abs(np.asarray(value, dtype=float) - expected) <= factor * (
-        ATOL + RTOL * np.abs(expected)
-    )
+def likely_mistake(key: str, value, message: str, short: str = "") -> Mistake:
+    return Mistake(key, np.asarray(value, dtype=float), message, short or message)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The right answer and how it is named: ``what`` for the whole ("z²"), ``names`` for its
+    entries (["z²₁", "z²₂"]), a ``note`` said after a right answer, and how the right answer is
+    ``shown`` back ("what = value" unless given)."""
+
+    value: np.ndarray
+    what: str
+    names: list[str]
+    note: str = ""
+    shown: str = ""
+
+
+# -- reading -------------------------------------------------------------------------------
 
 
 def parse_number(answer) -> float | None:
@@ -187,6 +156,16 @@ def read_answer(answer, shape: tuple, what: str) -> tuple[np.ndarray | None, str
     return None, "wrong_shape", f"{what} should be {expected}; got shape {raw.shape}."
 
 
+# -- judging -------------------------------------------------------------------------------
+
+
+def within(value, expected, factor: float = 1.0) -> np.ndarray:
+    expected = np.asarray(expected, dtype=float)
+    return np.abs(np.asarray(value, dtype=float) - expected) <= factor * (
+        ATOL + RTOL * np.abs(expected)
+    )
+
+
 def entry_matches(mistake: Mistake, k: int, value: float, expected: float) -> bool:
     """Whether entry k of an answer is what ``mistake`` gives there (and that is wrong)."""
     wrong_way = np.ravel(mistake.value)[k]
@@ -197,5 +176,52 @@ def join_names(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def likely_mistake(key: str, value, message: str, short: str = "") -> Mistake:
-    return Mistake(key, np.asarray(value, dtype=float), message, short or message)
+def judge(value: np.ndarray, expected: Expected, mistakes: list[Mistake]) -> Verdict:
+    """Right, one of the named mistakes, close, partly right, or wrong."""
+    right_value = np.asarray(expected.value, dtype=float)
+    right = within(value, right_value)
+    if right.all():
+        note = f" {expected.note}" if expected.note else ""
+        shown = expected.shown or f"{expected.what} = {values_text(right_value)}"
+        return accept(f"Right: {shown}.{note}")
+    for m in mistakes:
+        wrong_way = np.asarray(m.value, dtype=float).reshape(right_value.shape)
+        if within(value, wrong_way).all() and not within(wrong_way, right_value).all():
+            return reject(m.message, m.key)
+    if within(value, right_value, CLOSE).all():
+        tolerance = number_text(float(np.max(ATOL + RTOL * np.abs(right_value))))
+        return reject(
+            f"Close, but not within the checker's tolerance (about ±{tolerance}). Are you "
+            "rounding too early? Keep 4 significant digits until the end.",
+            "close",
+        )
+    message = f"{expected.what} is not {values_text(value)}."
+    if right_value.size > 1:
+        message = _entry_by_entry(value, right, expected, mistakes) or message
+    return Verdict(False, message, "wrong", see_hint=True)
+
+
+def _entry_by_entry(value, right, expected: Expected, mistakes: list[Mistake]) -> str:
+    """Which entries are right, and the mistake of each wrong one where it is known; "" when
+    that says nothing more than "wrong"."""
+    parts, named = [], False
+    good = [n for n, ok in zip(expected.names, right.ravel()) if ok]
+    if good:
+        parts.append(f"{join_names(good)} {'is' if len(good) == 1 else 'are'} right")
+    entries = zip(expected.names, value.ravel(), np.ravel(expected.value))
+    for k, (n, v, e) in enumerate(entries):
+        if within(v, e):
+            continue
+        why = next((m.short for m in mistakes if entry_matches(m, k, v, e)), "")
+        named = named or bool(why)
+        parts.append(f"{n} is not{f' ({why})' if why else ''}")
+    return "; ".join(parts) + "." if good or named else ""
+
+
+def read_and_judge(answer, expected: Expected, mistakes: list[Mistake]) -> Verdict:
+    """Read ``answer`` in the shape of the expected value, then judge it."""
+    shape = np.shape(expected.value)
+    value, key, problem = read_answer(answer, shape, expected.what)
+    if value is None:
+        return reject(problem, key)
+    return judge(value, expected, mistakes)

@@ -16,7 +16,14 @@ import numpy as np
 import traitlets
 
 from ..engine.mlp import MLP
-from ..teaching import exercises as ex
+from ..notation import node_name, subscript, theta_name
+from ..notation.numbers import text as number_text
+from ..notation.numbers import vector_text as values_text
+from ..teaching.answers import parse_number
+from ..teaching.deltas import Mark, delta_marks
+from ..teaching.exercises import deltas_feedback
+from ..teaching.feedback import Feedback
+from ..teaching.sheet import activation_text
 from .views import STATIC, NetworkView, esm
 
 MAX_TEXT = 64  # characters kept of one typed entry
@@ -108,28 +115,27 @@ class DeltaQuiz(w.VBox):
         for l, n in enumerate(self.net.sizes):
             nodes = []
             for i in range(n):
-                a = ex.node_name("a", l, i)
+                a = node_name("a", l, i)
                 if l == 0:
-                    given = f"{a} = x{ex.subscript(i + 1)} = {ex.number_text(t.a[0][i])}"
+                    given = f"{a} = x{subscript(i + 1)} = {number_text(t.a[0][i])}"
                     nodes.append({"key": _key(l, i), "given": given, "label": ""})
                     continue
-                given = f"{a} = {ex.number_text(t.a[l][i])}"
+                given = f"{a} = {number_text(t.a[l][i])}"
                 if l == self.net.n_layers - 1:
-                    given = f"ŷ = {given}, y = {ex.number_text(t.y[i])}"
-                nodes.append({"key": _key(l, i), "given": given, "label": ex.node_name("δ", l, i)})
+                    given = f"ŷ = {given}, y = {number_text(t.y[i])}"
+                nodes.append({"key": _key(l, i), "given": given, "label": node_name("δ", l, i)})
             columns.append({"nodes": nodes})
         return columns
 
     def _notes(self) -> list[str]:
         net = self.net
         activations = {net.activation, net.output_activation}
-        lines = [f"g: {ex.activation_text(name)}" for name in sorted(activations)]
+        lines = [f"g: {activation_text(name)}" for name in sorted(activations)]
         lines.append("Weights: θˡᵢⱼ connects node j of layer l to node i of layer l+1.")
         for l, W in enumerate(net.weights):
             for i in range(W.shape[0]):
                 cells = [
-                    f"{ex.theta_name(l, i, j)} = {ex.number_text(W[i, j]):<7}"
-                    for j in range(W.shape[1])
+                    f"{theta_name(l, i, j)} = {number_text(W[i, j]):<7}" for j in range(W.shape[1])
                 ]
                 lines.append("  " + "  ".join(cells).rstrip())
         return lines
@@ -173,30 +179,30 @@ class DeltaQuiz(w.VBox):
         """The entries as numbers, layer 2 to the output; None where empty or not a number."""
         entries = self.inputs.entries
         return [
-            [ex.parse_number(entries.get(_key(l, i), "")) for i in range(self.net.sizes[l])]
+            [parse_number(entries.get(_key(l, i), "")) for i in range(self.net.sizes[l])]
             for l in range(1, self.net.n_layers)
         ]
 
     # -- checking ------------------------------------------------------------------------
 
-    def check(self) -> ex.Feedback:
+    def check(self) -> Feedback:
         """Mark every box (right, wrong with the reason, not a number) and return the feedback.
 
         The δ entered right are shown on their nodes; all of them once every one is right.
         """
         entries = self.inputs.entries
         values: list = [[]] + [list(row) for row in self.answer]
-        marks = ex.delta_marks(self.net, self.trace, values)
+        marks = delta_marks(self.net, self.trace, values)
         for l, i in self.nodes:
             text = entries.get(_key(l, i), "").strip()
             if text and values[l][i] is None:
-                marks[l, i] = ex.Mark(
+                marks[l, i] = Mark(
                     "invalid",
                     "not a number",
-                    f"{ex.node_name('δ', l, i)}: {text!r} is not a number.",
+                    f"{node_name('δ', l, i)}: {text!r} is not a number.",
                     "not_a_number",
                 )
-        feedback = ex.deltas_feedback(marks)
+        feedback = deltas_feedback(marks)
         shown = [[]] + [
             [
                 float(self.trace.delta[l][i]) if marks[l, i].state == "right" else None
@@ -248,7 +254,7 @@ class DeltaQuiz(w.VBox):
 
 
 def _values(values: np.ndarray) -> str:
-    return ex.number_text(values[0]) if values.size == 1 else ex.values_text(values)
+    return number_text(values[0]) if values.size == 1 else values_text(values)
 
 
 def _key(l: int, i: int) -> str:
@@ -261,7 +267,7 @@ def _text(value) -> str:
     return str(value)[:MAX_TEXT]
 
 
-def _mark_text(mark: ex.Mark) -> str:
+def _mark_text(mark: Mark) -> str:
     if mark.state == "right":
         return "✓"
     if mark.state == "empty":

@@ -10,6 +10,7 @@ import pytest
 import backprop_widgets as bw
 from backprop_widgets import exercises as ex
 from backprop_widgets.engine.activations import sigmoid
+from backprop_widgets.teaching import sheet
 from backprop_widgets.widgets.delta_quiz import DeltaQuiz
 
 NET = ex.network()
@@ -91,7 +92,7 @@ def test_describe_prints_every_given_number_in_lecture_notation():
 
 def test_expected_answers_come_from_the_engine_not_from_typed_numbers(monkeypatch):
     other = bw.MLP([2, 2, 1], seed=3)
-    monkeypatch.setattr(ex, "network", lambda output_activation="sigmoid": other.copy())
+    monkeypatch.setattr(sheet, "network", lambda output_activation="sigmoid": other.copy())
     t = other.trace(X, Y)
     assert ex.check_z_hidden(t.z[1])
     assert ex.check_hidden_delta(t.delta[1])
