@@ -12,7 +12,7 @@ import numpy as np
 
 from . import validation as check
 from .history import LossHistory
-from .mlp import MLP
+from .mlp import MLP, check_data
 from .validation import DivergenceError
 
 
@@ -54,7 +54,7 @@ class TrainingSession:
         learning_rate: float = 0.5,
         batch_size: int | None = 1,
     ) -> None:
-        net, X, Y = check.dataset(net, X, Y)
+        net, X, Y = check_data(net, X, Y)
         if (X_test is None) != (Y_test is None):
             raise ValueError("X_test and Y_test must be given together (or neither)")
         if X_test is None:

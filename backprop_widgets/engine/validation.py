@@ -13,6 +13,8 @@ import os
 
 import numpy as np
 
+from ..notation.address import Parameter
+
 
 class DivergenceError(FloatingPointError):
     """Training produced a non-finite value; the parameters were kept at their last finite
@@ -107,6 +109,20 @@ def numeric_array(value: object, name: str) -> np.ndarray:
         raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__}") from None
 
 
+def fit_options(n: int, eta, epochs, batch_size, shuffle, shuffle_seed, target_loss) -> tuple:
+    """``MLP.fit``'s options for N = ``n`` instances, checked: (η, epochs, batch size (N for
+    None, full batch), shuffle, shuffle seed, target loss)."""
+    eta = learning_rate(eta)
+    epochs = integer(epochs, "epochs", minimum=0)
+    batch_size = integer(n if batch_size is None else batch_size, "batch_size", minimum=1)
+    shuffle = boolean(shuffle, "shuffle")
+    if shuffle_seed is not None:
+        shuffle_seed = integer(shuffle_seed, "shuffle_seed", minimum=0)
+    if target_loss is not None:
+        target_loss = real(target_loss, "target_loss", minimum=0.0)
+    return eta, epochs, batch_size, shuffle, shuffle_seed, target_loss
+
+
 def path(value: object, name: str = "path") -> object:
     """A file path: ``str`` or ``os.PathLike``."""
     if not isinstance(value, (str, os.PathLike)):
@@ -157,6 +173,15 @@ def targets(Y: object, n_instances: int, n_outputs: int, name: str = "Y") -> np.
     return array
 
 
+def instance(x: object, y: object, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """One instance as arrays of shape (1, sizes[0]) and (1, sizes[-1]); ``y`` may be a number
+    when there is one output."""
+    X, single = inputs(x, sizes[0], "x")
+    if not single:
+        raise ValueError(f"x must be one instance of shape ({sizes[0]},); got shape {np.shape(x)}")
+    return X, targets(np.atleast_1d(numeric_array(y, "y")), 1, sizes[-1], "y")
+
+
 def boolean(value: object, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False; got {value!r}")
@@ -184,3 +209,34 @@ def dataset(net: object, X: object, Y: object) -> tuple:
         raise TypeError(f"net must be a backprop_widgets.MLP; got {type(net).__name__}")
     X, _ = inputs(X, net.sizes[0], "X")
     return net, X, targets(Y, X.shape[0], net.sizes[-1], "Y")
+
+
+def parameter(sizes: list[int], bias: bool, l, i, j) -> Parameter:
+    """A parameter address checked against a network's ``sizes`` and ``bias``: (l, i, j) for
+    weights[l][i, j], or (l, i, "bias") for biases[l][i]."""
+    n_weights = len(sizes) - 1
+    l = integer(l, "l")
+    if not 0 <= l < n_weights:
+        raise ValueError(
+            f"l must be a weight layer 0 … {n_weights - 1} (weights[l] connects layer l to "
+            f"l+1); got {l}"
+        )
+    i = integer(i, "i")
+    if not 0 <= i < sizes[l + 1]:
+        raise ValueError(
+            f"i must be a node index 0 … {sizes[l + 1] - 1} of the layer weights[{l}] "
+            f"leads to (layer {l + 2} as the lecture counts); got {i}"
+        )
+    if isinstance(j, str):
+        if j != "bias":
+            raise ValueError(f'j must be a node index or "bias"; got {j!r}')
+        if not bias:
+            raise ValueError('j="bias" names a bias weight, but this network has bias=False')
+        return Parameter(l, i, "bias")
+    j = integer(j, "j")
+    if not 0 <= j < sizes[l]:
+        raise ValueError(
+            f"j must be a node index 0 … {sizes[l] - 1} of the layer weights[{l}] "
+            f'comes from (layer {l + 1} as the lecture counts), or "bias"; got {j}'
+        )
+    return Parameter(l, i, j)

@@ -1,0 +1,196 @@
+"""How the network trains: the fast paths behind ``MLP.step`` and ``MLP.fit``.
+
+The lecture's online algorithm (``online_epoch``) and the batch path (``batch_gradients``) are
+the same maths as ``MLP._forward`` and ``MLP._backward``, the plain reference the tests compare
+them with, written for speed: the online loop carries η δ through the backward pass, and the
+batch path works in arrays kept per batch size so that a step allocates nothing batch-sized.
+Inputs are trusted here: ``MLP`` checks them at its public boundary.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .validation import DivergenceError
+
+
+def fit(
+    net, X, Y, learning_rate, epochs, batch_size, shuffle, shuffle_seed, target_loss
+) -> list[float]:
+    """``MLP.fit`` on checked arguments: the loss after each epoch, or ``DivergenceError``
+    with the parameters at their last finite values."""
+    n = X.shape[0]
+    rng = np.random.default_rng(shuffle_seed) if shuffle else None
+    in_order = np.arange(n)
+    history: list[float] = []
+    for _ in range(epochs):
+        order = rng.permutation(n) if shuffle else in_order
+        saved = net.snapshot()
+        with np.errstate(all="ignore"):
+            run_epoch(net, X, Y, learning_rate, order, batch_size)
+            E = squared_error(Y, net._forward(X)[1][-1])
+        if not (math.isfinite(E) and all_finite(net.weights + net.biases)):
+            net.restore(saved)
+            done = replay_until_divergence(net, X, Y, learning_rate, order, batch_size)
+            raise DivergenceError(
+                f"training diverged in epoch {len(history) + 1} with "
+                f"learning_rate={learning_rate}: the loss became non-finite. The parameters "
+                "were left at their last finite values. Try a smaller learning rate.",
+                history=history,
+                updates=done,
+            )
+        history.append(float(E))
+        if target_loss is not None and E <= target_loss:
+            break
+    return history
+
+
+def check_trainable(net) -> None:
+    """Refuse to train a network whose parameters are not all finite (set by hand?)."""
+    if not all_finite(net.weights + net.biases):
+        raise ValueError(
+            "the network's weights or biases contain NaN or inf (set by hand?); "
+            "give them finite values before training"
+        )
+
+
+def step(net, X: np.ndarray, Y: np.ndarray, learning_rate: float) -> float:
+    """``MLP.step`` on checked arguments: one update of all parameters at once, or
+    ``DivergenceError`` and no change when it would make a parameter non-finite."""
+    dW, db, E = batch_gradients(net, X, Y)
+    with np.errstate(over="ignore", invalid="ignore"):
+        new_W = [W - learning_rate * g for W, g in zip(net.weights, dW)]
+        new_b = [b - learning_rate * g for b, g in zip(net.biases, db)]
+    if not all_finite(new_W + new_b):
+        raise DivergenceError(
+            f"training diverged: the update with learning_rate={learning_rate} gives "
+            "non-finite parameters; they were left unchanged. Try a smaller learning rate."
+        )
+    for W, new in zip(net.weights + net.biases, new_W + new_b):
+        W[...] = new
+    return E
+
+
+def batch_gradients(net, X: np.ndarray, Y: np.ndarray) -> tuple[list, list, float]:
+    """∂E/∂θ for a validated batch, and E before any change: the training path.
+
+    The same maths as ``_forward`` and ``_backward`` (the plain reference, which the tests
+    compare it with), laid out features × instances and written into workspaces kept per
+    batch size, so a step allocates nothing batch-sized: fresh temporaries of 128 KiB and
+    more are mapped and unmapped by the C allocator on every call, and the page faults
+    cost more than the arithmetic.
+    """
+    n = X.shape[0]
+    L = len(net.weights)
+    z, a, delta, tmp = workspace(net, n)
+    g_into = [net.activation_of(l + 1).g_into for l in range(L)]
+    g_prime_into = [net.activation_of(l + 1).g_prime_into for l in range(L)]
+    below = X.T
+    with np.errstate(over="ignore", invalid="ignore"):
+        for l in range(L):
+            np.dot(net.weights[l], below, out=z[l])
+            if net.bias:
+                z[l] += net.biases[l][:, None]
+            g_into[l](z[l], a[l])
+            below = a[l]
+        d = delta[L - 1]
+        np.subtract(a[L - 1], Y.T, out=d)  # −(y − ŷ)
+        E = 0.5 * float(np.vdot(d, d)) / n
+        g_prime_into[L - 1](z[L - 1], a[L - 1], tmp[L - 1])
+        d *= tmp[L - 1]
+        d *= 1.0 / n  # ∂E/∂z at the output, E averaged over the batch: −δ / N
+        dW, db = [None] * L, [None] * L
+        for l in range(L - 1, -1, -1):
+            below = a[l - 1] if l else X.T
+            dW[l] = d.dot(below.T)
+            db[l] = d.sum(axis=1) if net.bias else np.zeros(net.sizes[l + 1])
+            if l:
+                np.dot(net.weights[l].T, d, out=delta[l - 1])
+                g_prime_into[l - 1](z[l - 1], a[l - 1], tmp[l - 1])
+                delta[l - 1] *= tmp[l - 1]
+                d = delta[l - 1]
+    return dW, db, E
+
+
+def workspace(net, n: int) -> tuple[list, list, list, list]:
+    """Arrays z, a, ∂E/∂z and a scratch array of shape (sizes[l+1], n) for each weight layer,
+    kept for the last few batch sizes (mini-batch alternates between two)."""
+    if n not in net._workspaces:
+        if len(net._workspaces) >= 4:
+            net._workspaces.pop(next(iter(net._workspaces)))
+        net._workspaces[n] = tuple([np.empty((m, n)) for m in net.sizes[1:]] for _ in range(4))
+    return net._workspaces[n]
+
+
+def run_epoch(net, X, Y, learning_rate, order, batch_size) -> None:
+    if batch_size == 1:
+        online_epoch(net, X, Y, learning_rate, order)
+        return
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        dW, db, _ = batch_gradients(net, X[batch], Y[batch])
+        for W, b, gW, gb in zip(net.weights, net.biases, dW, db):
+            W -= learning_rate * gW
+            b -= learning_rate * gb
+
+
+def online_epoch(net, X, Y, learning_rate, order) -> None:
+    """The lecture's algorithm: for each instance forward, error, backward, then update
+    all parameters at once. Kept lean: this is the hot loop of every widget."""
+    weights, biases, bias = net.weights, net.biases, net.bias
+    L = len(weights)
+    g = [net.activation_of(l + 1).g for l in range(L)]
+    g_prime = [net.activation_of(l + 1).g_prime for l in range(L)]
+    z = [None] * L
+    a = [None] * (L + 1)
+    for n in order.tolist():
+        a[0] = X[n]
+        for l in range(L):
+            zl = weights[l].dot(a[l])
+            if bias:
+                zl += biases[l]
+            z[l] = zl
+            a[l + 1] = g[l](zl)
+        # η δ at the output. The backward recursion is linear in δ, so every layer's
+        # error term comes out already multiplied by η: Δθ = (η δ) a.
+        eta_delta = learning_rate * ((Y[n] - a[L]) * g_prime[L - 1](z[L - 1], a[L]))
+        for l in range(L - 1, -1, -1):
+            below = None
+            if l:  # δ of the layer below, from θ before this update
+                below = eta_delta.dot(weights[l]) * g_prime[l - 1](z[l - 1], a[l])
+            weights[l] += eta_delta[:, None] * a[l]
+            if bias:
+                biases[l] += eta_delta
+            eta_delta = below
+
+
+def replay_until_divergence(net, X, Y, learning_rate, order, batch_size) -> int:
+    """Redo an epoch one update at a time, stopping before the first update after which a
+    parameter or the training loss is non-finite; return how many updates were kept."""
+    for done, start in enumerate(range(0, len(order), batch_size)):
+        saved = net.snapshot()
+        with np.errstate(all="ignore"):
+            run_epoch(net, X, Y, learning_rate, order[start : start + batch_size], batch_size)
+            finite = all_finite(net.weights + net.biases) and np.isfinite(
+                np.sum((Y - net._forward(X)[1][-1]) ** 2)
+            )
+        if not finite:
+            net.restore(saved)
+            return done
+    return done + 1
+
+
+def squared_error(Y: np.ndarray, Y_hat: np.ndarray) -> float:
+    """The lecture's error E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² of targets and outputs of shape
+    (N, K); for one instance (N = 1) it is E = ½ Σ_k (y_k − ŷ_k)²."""
+    return float(0.5 * np.sum((Y - Y_hat) ** 2) / Y.shape[0])
+
+
+def all_finite(arrays: list) -> bool:
+    """Whether every entry is finite. A finite sum proves it at the cost of one ``sum`` per
+    array; only a sum that is not finite (NaN, inf, or an overflow) needs the full check."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = sum(float(p.sum()) for p in arrays)
+    return math.isfinite(total) or all(np.all(np.isfinite(p)) for p in arrays)
