@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import validation as check
-from .mlp import MLP
+from .mlp import MLP, check_data
 
 MAX_ELEMENTS = 1 << 21  # floats per layer in one vectorised pass; larger batches go in chunks
 
@@ -70,7 +70,7 @@ def error_along(net: MLP, parameter: tuple, thetas, X, Y) -> np.ndarray:
     -------
     ndarray, shape (K,); NaN or inf where the network overflows
     """
-    net, X, Y = check.dataset(net, X, Y)
+    net, X, Y = check_data(net, X, Y)
     l, i, j = net.check_parameter(*parameter)
     thetas = check.numeric_array(thetas, "thetas").ravel()
     a = net.forward(X)[l]  # (N, sizes[l]): what θ's layer receives

@@ -15,7 +15,7 @@ import numpy as np
 import traitlets
 
 from ..engine import validation as check
-from ..engine.mlp import MLP
+from ..engine.mlp import MLP, check_data
 from ..engine.probes import error_along
 from ..notation import theta_name
 from .views import STATIC, esm
@@ -87,7 +87,7 @@ class ErrorSlice(anywidget.AnyWidget):
     def __init__(
         self, net: MLP, X, Y, parameter: tuple | None = None, learning_rate: float = 0.5, **kwargs
     ) -> None:
-        net, X, Y = check.dataset(net, X, Y)
+        net, X, Y = check_data(net, X, Y)
         parameter = _check_parameter(net, parameter)
         learning_rate = check.learning_rate(learning_rate)
         super().__init__(**kwargs)
@@ -140,7 +140,7 @@ class ErrorSlice(anywidget.AnyWidget):
             raise ValueError("X and Y must be given together (or neither)")
         if X is None:
             X, Y = self.X, self.Y
-        new_net, X, Y = check.dataset(self.net if net is None else net, X, Y)
+        new_net, X, Y = check_data(self.net if net is None else net, X, Y)
         if parameter is not None:
             parameter = _check_parameter(new_net, parameter)
         else:

@@ -17,7 +17,7 @@ import numpy as np
 import traitlets
 
 from ..engine import validation as check
-from ..engine.mlp import MLP
+from ..engine.mlp import MLP, check_data
 from ..engine.probes import activations_over, level_line, line_grid, plane_grid
 from ..notation import SUBSCRIPTS, node_name
 from .views import STATIC, esm
@@ -287,7 +287,7 @@ def _finite_or_none(value: float) -> float | None:
 
 
 def _check_data(net, X, Y, X_test, Y_test) -> tuple:
-    net, X, Y = check.dataset(net, X, Y)
+    net, X, Y = check_data(net, X, Y)
     if (X_test is None) != (Y_test is None):
         raise ValueError("X_test and Y_test must be given together (or neither)")
     if X_test is None or (np.size(X_test) == 0 and np.size(Y_test) == 0):
