@@ -37,6 +37,19 @@ def sub(*indices: object) -> str:
     return "".join(str(k) for k in indices).translate(_SUB)
 
 
+def indices(*shown: object) -> str:
+    """Node indices side by side, as a subscript reads them: ``"ij"``, ``"11"``; with commas
+    once one of them has more than one character: ``"1,12"``."""
+    parts = [str(k) for k in shown]
+    return ("," if any(len(part) > 1 for part in parts) else "").join(parts)
+
+
+def _low(*shown: object) -> str:
+    """A LaTeX subscript: a lone letter bare (``i``), anything else in braces (``{11}``)."""
+    joined = indices(*shown)
+    return joined if len(joined) == 1 and joined.isalpha() else "{" + joined + "}"
+
+
 def above(layer: object, step: int = 1) -> object:
     """The layer ``step`` above ``layer``: 3 for 2, ``"l+1"`` for ``"l"``."""
     return layer + step if isinstance(layer, int) else f"{layer}+{step}"
@@ -118,32 +131,55 @@ DELTA_SIGN = Formula("δ = −∂E/∂z", r"\delta = -\partial E / \partial z")
 # -- the update ----------------------------------------------------------------------------------
 
 
-def gradient(layer: object = "l") -> Formula:
-    """∂E/∂θ^l_ij = −δ^(l+1)_i a^l_j."""
+def gradient(layer: object = "l", i: object = "i", j: object = "j") -> Formula:
+    """∂E/∂θ^l_ij = −δ^(l+1)_i a^l_j.
+
+    ``i`` and ``j`` are the indices as shown (1-based, 0 for the bias unit) or letters:
+    ``gradient(2, 1, 1)`` is ∂E/∂θ²₁₁ = −δ³₁ a²₁.
+    """
     up = above(layer)
     return Formula(
-        f"∂E/∂θ{sup(layer)}ᵢⱼ = −δ{sup(up)}ᵢ a{sup(layer)}ⱼ",
-        rf"\frac{{\partial E}}{{\partial \theta^{{{layer}}}_{{ij}}}} = "
-        rf"-\delta^{{{up}}}_i\, a^{{{layer}}}_j",
+        f"∂E/∂θ{sup(layer)}{sub(i, j)} = −δ{sup(up)}{sub(i)} a{sup(layer)}{sub(j)}",
+        rf"\frac{{\partial E}}{{\partial \theta^{{{layer}}}_{_low(i, j)}}} = "
+        rf"-\delta^{{{up}}}_{_low(i)}\, a^{{{layer}}}_{_low(j)}",
     )
 
 
-def delta_theta(layer: object = "l") -> Formula:
-    """The generalized delta rule, online: Δθ^l_ij = η δ^(l+1)_i a^l_j = −η ∂E/∂θ^l_ij."""
+def delta_theta(layer: object = "l", i: object = "i", j: object = "j") -> Formula:
+    """The generalized delta rule, online: Δθ^l_ij = η δ^(l+1)_i a^l_j = −η ∂E/∂θ^l_ij.
+
+    ``i`` and ``j`` as for ``gradient``.
+    """
     up = above(layer)
+    theta_text, theta = f"θ{sup(layer)}{sub(i, j)}", rf"\theta^{{{layer}}}_{_low(i, j)}"
     return Formula(
-        f"Δθ{sup(layer)}ᵢⱼ = η δ{sup(up)}ᵢ a{sup(layer)}ⱼ = −η ∂E/∂θ{sup(layer)}ᵢⱼ",
-        rf"\Delta\theta^{{{layer}}}_{{ij}} = \eta\, \delta^{{{up}}}_i\, a^{{{layer}}}_j = "
-        rf"-\eta \frac{{\partial E}}{{\partial \theta^{{{layer}}}_{{ij}}}}",
+        f"Δ{theta_text} = η δ{sup(up)}{sub(i)} a{sup(layer)}{sub(j)} = −η ∂E/∂{theta_text}",
+        rf"\Delta{theta} = \eta\, \delta^{{{up}}}_{_low(i)}\, a^{{{layer}}}_{_low(j)} = "
+        rf"-\eta \frac{{\partial E}}{{\partial {theta}}}",
     )
 
 
-def update(layer: object = "l") -> Formula:
-    """θ^l_ij ← θ^l_ij + Δθ^l_ij, for all parameters at once."""
+def update(layer: object = "l", i: object = "i", j: object = "j") -> Formula:
+    """θ^l_ij ← θ^l_ij + Δθ^l_ij, for all parameters at once; ``i`` and ``j`` as for
+    ``gradient``."""
+    theta_text, theta = f"θ{sup(layer)}{sub(i, j)}", rf"\theta^{{{layer}}}_{_low(i, j)}"
     return Formula(
-        f"θ{sup(layer)}ᵢⱼ ← θ{sup(layer)}ᵢⱼ + Δθ{sup(layer)}ᵢⱼ",
-        rf"\theta^{{{layer}}}_{{ij}} \leftarrow \theta^{{{layer}}}_{{ij}} + "
-        rf"\Delta\theta^{{{layer}}}_{{ij}}",
+        f"{theta_text} ← {theta_text} + Δ{theta_text}",
+        rf"{theta} \leftarrow {theta} + \Delta{theta}",
+    )
+
+
+def carries_back(layer: object = "l") -> Formula:
+    """The note beside a hidden δ: which weights carry δ back to ``layer``.
+
+    It is θ^l, from layer l+1 back to layer l; the slide "The Generalized Delta Rule" writes
+    θ^1 where the [2, 2, 1] network's θ^2 is meant.
+    """
+    up = above(layer)
+    return Formula(
+        f"(θ{sup(layer)} carries δ back from layer {up} to layer {layer})",
+        rf"\text{{(}}\theta^{{{layer}}}\text{{ carries }}\delta"
+        rf"\text{{ back from layer {up} to layer {layer})}}",
     )
 
 
