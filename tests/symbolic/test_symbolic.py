@@ -113,6 +113,26 @@ def test_learning_rate_gives_delta_theta_and_the_updated_weight_without_changing
     assert derive(lecture_net, 1, 0, 0, x=X1, y=Y1).delta_theta is None
 
 
+def test_the_lecture_formulas_in_the_derivation_are_the_notations(lecture_net):
+    from backprop_widgets.notation import formulas
+
+    d = derive(lecture_net, 1, 0, 0, x=X1, y=Y1, learning_rate=0.5)
+
+    def row(formula):  # a formula as a row of the aligned environment
+        return re.sub(r" (=|\\leftarrow) ", r" &\1 ", formula.latex, count=1)
+
+    assert formulas.activation_latex("sigmoid") in d.sections["instance"]
+    assert formulas.BIAS_UNIT.latex in d.sections["instance"]
+    assert row(formulas.net_input(3)) in d.sections["forward"]
+    assert row(formulas.ERROR) in d.sections["error"]
+    assert row(formulas.ERROR_SLOPE) in d.sections["error"]
+    assert formulas.DELTA_SIGN.latex in d.sections["delta"]
+    for formula in (formulas.gradient, formulas.delta_theta, formulas.update):
+        assert row(formula(2, 1, 1)) in d.sections["delta"]
+    (dtheta,) = [t for t in d.terms if t.symbol == r"\Delta\theta^{2}_{11}"]
+    assert dtheta.meaning == r"\eta\, \delta^{3}_{1}\, a^{2}_{1}"
+
+
 # -- several paths, and too many to list ------------------------------------------------------
 
 

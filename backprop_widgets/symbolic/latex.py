@@ -1,0 +1,264 @@
+"""The LaTeX of a derivation's sections, as templates with slots for the numbers of a call.
+
+The sections, each the rows of an ``aligned`` environment:
+
+- "instance": x, y (and η), the error E and the activation g with its derivative;
+- "forward": z and a of each layer;
+- "error": E and ∂E/∂ŷ;
+- "chain": the chain rule along every path from θ to E, or its Σ when there are too many;
+- "delta": the same with the error terms δ, then ∂E/∂θ = −δ a, Δθ and the update.
+
+The lecture's formulas come from ``notation.formulas`` and the numbers are written by
+``notation.numbers``; a template is built once per structure and filled on every call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..notation import formulas, numbers
+from . import names as tex
+from .paths import Key
+from .terms import Terms
+
+_PER_LINE = 4  # path values per line of a sum
+
+
+class Template:
+    """LaTeX with slots for numbers: built once per structure, filled in on every call."""
+
+    def __init__(self) -> None:
+        self.parts: list = []
+
+    def text(self, latex: str) -> Template:
+        if self.parts and isinstance(self.parts[-1], str):
+            self.parts[-1] += latex
+        else:
+            self.parts.append(latex)
+        return self
+
+    def slot(self, key: Key, style: Callable[[Any], str] = numbers.latex) -> Template:
+        """The number ``key`` names, written by ``style``."""
+        self.parts.append((style, key))
+        return self
+
+    def when(self, key: Key, inner: Template) -> Template:
+        """``inner``, filled only when the number ``key`` names is known (not None)."""
+        self.parts.append((None, key, inner))
+        return self
+
+    def row(self) -> Template:
+        return self.text(" \\\\\n")
+
+    def fill(self, values) -> str:
+        """The LaTeX with the numbers of ``values`` (``values.Numbers``) in its slots."""
+        get = values.get
+        out = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+            elif part[0] is not None:
+                out.append(part[0](get(part[1])))
+            elif get(part[1]) is not None:
+                out.append(part[2].fill(values))
+        return "".join(out)
+
+
+def aligned(body: str) -> str:
+    return "\\begin{aligned}\n" + body + "\n\\end{aligned}"
+
+
+class Sections:
+    """The templates of one structure's sections.
+
+    Parameters
+    ----------
+    terms : Terms
+        The quantities of this structure (with its ``paths``).
+    activations : tuple of str
+        Names of g in layers 1 … L-1 (0-based).
+    bias : bool
+    """
+
+    def __init__(self, terms: Terms, activations: tuple, bias: bool) -> None:
+        self.terms, self.paths = terms, terms.paths
+        self.activations, self.bias = activations, bias
+
+    def templates(self) -> dict:
+        """Section name → Template, in the order they are shown."""
+        enumerated = self.paths.enumerated
+        return {
+            "instance": self.instance(),
+            "forward": self.forward(),
+            "error": self.error(),
+            "chain": self.chain() if enumerated else self.chain_sum(),
+            "delta": self.delta() if enumerated else self.delta_sum(),
+        }
+
+    def instance(self) -> Template:
+        out = self.paths.output
+        eta = Template().text(r", \quad \eta = ").slot(("eta",))
+        t = Template().text(rf"&\text{{Instance: }} {formulas.INPUT.latex} = ")
+        t.slot(("vector", "x"), numbers.latex_vector)
+        t.text(r", \quad y = ").slot(("vector", "y"), numbers.latex_vector)
+        t.when(("eta",), eta).row()
+        t.text(f"&{formulas.ERROR.latex}")
+        if self.bias:
+            t.text(rf", \quad {formulas.BIAS_UNIT.latex} \text{{ (bias unit)}}")
+        t.row()
+        hidden, output = self.activations[0], self.activations[-1]
+        if hidden == output:
+            return t.text(f"&{formulas.activation_latex(output)}")
+        t.text(f"&{formulas.activation_latex(hidden)} {tex.words(f' in layers 2 to {out}')}")
+        t.row()
+        return t.text(f"&{formulas.activation_latex(output)} {tex.words(f' in layer {out + 1}')}")
+
+    def forward(self) -> Template:
+        t = Template().text(r"&\text{Forward pass}")
+        for q in range(1, len(self.paths.sizes)):
+            t.row().text(tex.align(formulas.net_input(q + 1, self.bias).latex)).row()
+            t.text(rf"z^{{{q + 1}}} &= ").slot(("vector", "z", q), numbers.latex_vector)
+            t.text(rf", \quad {formulas.activation(q + 1).latex} = ")
+            t.slot(("vector", "a", q), numbers.latex_vector)
+        return t
+
+    def error(self) -> Template:
+        t = Template().text(r"&\text{Compute error}").row()
+        t.text(tex.align(formulas.ERROR.latex) + " = ").slot(("E",))
+        t.text(rf", \quad \hat y = a^{{{self.paths.output + 1}}}").row()
+        t.text(tex.align(formulas.ERROR_SLOPE.latex) + r": \quad ")
+        return t.slot(("vector", "dEda"), numbers.latex_vector)
+
+    # the chain rule
+
+    def _path(self, keys: list, part: str) -> str:
+        """One path's factors as partial derivatives (``part="symbol"``) or symbols."""
+        separator = " " if part == "symbol" else r"\, "
+        return separator.join(getattr(self.terms.factors[key], part) for key in keys)
+
+    def _path_numbers(self, t: Template, keys: list) -> None:
+        """A path's factors with numbers: -(y - a) · g'(z) · θ · … · a."""
+        k = keys[0][1]
+        t.text("-(").slot(("y", k)).text(" - ")
+        t.slot(("a", self.paths.output, k), numbers.latex_factor).text(")")
+        for key in keys[1:]:
+            t.text(r" \cdot ").slot(key, numbers.latex_factor)
+
+    def chain(self) -> Template:
+        paths = self.paths
+        theta = tex.theta(*paths.parameter)
+        rows = [paths.path_keys(nodes) for nodes in paths.path_nodes]
+        t = Template()
+        if paths.n_paths == 1:
+            t.text(rf"&\text{{Chain rule along the path from }} {theta} \text{{ to }} E").row()
+        else:
+            t.text(
+                rf"&\text{{Chain rule along each of the {paths.n_paths} paths from }} "
+                rf"{theta} \text{{ to }} E\text{{, summed}}"
+            ).row()
+        for p, keys in enumerate(rows):
+            t.text(f"{tex.partial('E', theta)} &= " if p == 0 else r"&\quad + ")
+            t.text(self._path(keys, "symbol")).row()
+        for p, keys in enumerate(rows):
+            t.text("&= " if p == 0 else r"&\quad ").text(self._path(keys, "meaning")).row()
+        for p, keys in enumerate(rows):
+            t.text("&= " if p == 0 else r"&\quad ")
+            self._path_numbers(t, keys)
+            t.row()
+        if paths.n_paths > 1:
+            t.text("&= ").slot(("path", 0))
+            for p in range(1, paths.n_paths):
+                t.text(r" \\" + "\n" + r"&\quad " if p % _PER_LINE == 0 else " ")
+                t.slot(("path", p), numbers.latex_signed)
+            t.row()
+        return t.text("&= ").slot(("value",))
+
+    def chain_sum(self) -> Template:
+        paths = self.paths
+        theta = tex.theta(*paths.parameter)
+        sums = " ".join(tex.sigma(paths.letters[q], paths.sizes[q]) for q in paths.free_layers)
+        specs = [self.terms.factor(key) for key in paths.sum_keys()]
+        meaning = r"\, ".join(s.meaning for s in specs)
+        t = Template()
+        t.text(rf"&\text{{Chain rule: a sum over all paths from }} {theta} \text{{ to }} E").row()
+        t.text(f"{tex.partial('E', theta)} &= {sums} ")
+        t.text(" ".join(s.symbol for s in specs)).row()
+        t.text(f"&= -{sums} {meaning[1:]}")
+        t.text(rf" \quad {tex.words(f'(a sum over {paths.n_paths} paths)')}").row()
+        t.text("&= ").slot(("value",))
+        t.text(rf" \quad {tex.words(f'(the {paths.n_paths} path products, summed)')}").row()
+        return t.text(
+            r"&\text{Too many paths to list: the backward pass sums them layer by layer.}"
+        )
+
+    # the error terms δ
+
+    def _delta_heading(self) -> Template:
+        return (
+            Template()
+            .text(
+                rf"&\text{{The same with the error terms }} {formulas.DELTA_SIGN.latex} "
+                r"\text{ of the backward pass}"
+            )
+            .row()
+        )
+
+    def _carries_back(self, t: Template, q: int) -> None:
+        """Below the first δ of the last hidden layer: which θ carries δ back to it."""
+        if q == self.paths.output - 1:
+            t.row().text(rf"&\quad {formulas.carries_back(q + 1).latex}")
+
+    def _delta_result(self, t: Template) -> Template:
+        """∂E/∂θ = −δ a, Δθ = η δ a and the update, the rows every δ form ends with."""
+        layer, i, j = self.paths.parameter
+        shown = (layer + 1, tex.shown(i), tex.shown(j))
+        t.text(tex.align(formulas.gradient(*shown).latex) + " = -")
+        t.slot(("delta", layer + 1, i), numbers.latex_factor).text(r" \cdot ")
+        t.slot(("a", layer, j), numbers.latex_factor)
+        t.text(" = ").slot(("delta value",)).row()
+        step = Template().text(" = ").slot(("eta",)).text(r" \cdot ")
+        step.slot(("delta a",), numbers.latex_factor).text(" = ").slot(("dtheta",))
+        t.text(tex.align(formulas.delta_theta(*shown).latex)).when(("dtheta",), step).row()
+        updated = Template().text(" = ").slot(("theta", layer, i, j)).text(" ")
+        updated.slot(("dtheta",), numbers.latex_signed).text(" = ").slot(("updated",))
+        return t.text(tex.align(formulas.update(*shown).latex)).when(("dtheta",), updated)
+
+    def delta(self) -> Template:
+        paths, terms = self.paths, self.terms
+        t = self._delta_heading()
+        for q in paths.path_layers:
+            for m in paths.nodes(q):
+                t.text(rf"{tex.delta(q, m)} &= {terms.delta_meaning(q, m)} = ")
+                if q == paths.output:
+                    t.text("(").slot(("y", m)).text(" - ")
+                    t.slot(("a", q, m), numbers.latex_factor).text(")")
+                else:
+                    below = paths.nodes(q + 1)
+                    t.text(r"\bigl(" if len(below) > 1 else "")
+                    for n, k in enumerate(below):
+                        t.text(" + " if n else "").slot(("theta", q, k, m), numbers.latex_factor)
+                        t.text(r" \cdot ").slot(("delta", q + 1, k), numbers.latex_factor)
+                    t.text(r"\bigr)" if len(below) > 1 else "")
+                t.text(r" \cdot ").slot(("gp", q, m), numbers.latex_factor)
+                t.text(" = ").slot(("delta", q, m))
+                if m == paths.nodes(q)[0]:
+                    self._carries_back(t, q)
+                t.row()
+        return self._delta_result(t)
+
+    def delta_sum(self) -> Template:
+        paths, terms = self.paths, self.terms
+        t = self._delta_heading()
+        for q in paths.free_layers:
+            m = paths.letters[q]
+            t.text(rf"{tex.delta(q, m)} &= {terms.delta_meaning(q, m)}: \quad ")
+            t.text(rf"\delta^{{{q + 1}}} = ").slot(("vector", "delta", q), numbers.latex_vector)
+            self._carries_back(t, q)
+            t.row()
+        q, i = paths.parameter.l + 1, paths.parameter.i
+        t.text(rf"{tex.delta(q, i)} &= {terms.delta_meaning(q, i)} = ")
+        t.slot(("dsum", q, i), numbers.latex_factor).text(r" \cdot ")
+        t.slot(("gp", q, i), numbers.latex_factor).text(" = ").slot(("delta", q, i))
+        self._carries_back(t, q)
+        return self._delta_result(t.row())

@@ -1,0 +1,165 @@
+"""The paths from a parameter θ to the error E, and the chain rule along them.
+
+A path starts at an output node and walks back one node per layer to node i of layer l+1, the
+node θ^l_ij feeds. Along it the chain rule multiplies ∂E/∂a^L_k, then ∂a/∂z = g'(z) and
+∂z/∂a = θ for each layer it passes, and finally ∂z^(l+1)_i/∂θ^l_ij = a^l_j; ∂E/∂θ is the sum of
+these products over all paths. Which paths there are depends only on the layer sizes and the
+parameter, so ``Paths`` is built once per structure; ``products`` and ``total`` put numbers in.
+
+Factors are named by keys: ``("dEda", k)`` for ∂E/∂a^L_k, ``("gp", q, m)`` for g'(z^q_m),
+``("theta", q, m, n)`` for θ^q_mn (0-based) and ``("a", l, j)`` for a^l_j.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..notation.address import Parameter
+
+PATH_LIMIT = 16
+"""Up to this many paths are listed one by one; beyond it the derivation sums them with Σ."""
+
+GATHER_LIMIT = 1 << 16  # paths multiplied out one by one in NumPy; beyond, summed layer by layer
+LETTERS = ("k", "m", "n", "p", "r", "s", "t", "u", "v", "w")  # path indices, output first
+
+Key = tuple  # names one number of a derivation, e.g. ("gp", q, m) for g'(z) of node m of layer q
+
+
+@dataclass(frozen=True)
+class Path:
+    """One path from the parameter θ to the error E.
+
+    Attributes
+    ----------
+    nodes : tuple of (int, int)
+        The (layer, node) pairs it passes, 0-based, from the output back to the node θ feeds.
+    factors : tuple of Term
+        Its chain-rule factors in order: ∂E/∂a^L_k, ∂a^L_k/∂z^L_k, ∂z^L_k/∂a^(L-1)_m, …,
+        ∂z^(l+1)_i/∂θ^l_ij.
+    value : float
+        Their product; the paths' values sum to ∂E/∂θ.
+    """
+
+    nodes: tuple
+    factors: tuple
+    value: float
+
+    def __repr__(self) -> str:
+        shown = "".join(f" ← a^{q + 1}_{m + 1}" for q, m in self.nodes)
+        return f"Path(E{shown} ← θ, value={self.value:.6g})"
+
+
+class Paths:
+    """Every path from θ to E in a network of the given layer sizes.
+
+    Parameters
+    ----------
+    sizes : tuple of int
+        Nodes per layer, input first.
+    parameter : Parameter
+        θ, already checked against ``sizes``.
+
+    Attributes
+    ----------
+    output : int
+        The output layer, 0-based.
+    path_layers : tuple of int
+        The node layers a path visits, from the output back to layer l+1 (0-based).
+    free_layers : tuple of int
+        Those where a path may pass any node (all but the last, where it reaches node i).
+    letters : dict
+        The index letter of each free layer in the Σ form: k for the output, then m, n, …
+    n_paths : int
+    enumerated : bool
+        Whether there are few enough paths (``PATH_LIMIT``) to list them one by one.
+    path_nodes : ndarray of int, shape (n_paths, len(path_layers)), or None
+        Every path as a row of node indices; None beyond ``GATHER_LIMIT`` paths.
+    chain : tuple of tuple of Key
+        The factors at each position of the chain rule, from ∂E/∂a^L to ∂z^(l+1)_i/∂θ^l_ij.
+    """
+
+    def __init__(self, sizes: tuple, parameter: Parameter) -> None:
+        self.sizes, self.parameter = sizes, parameter
+        self.output = len(sizes) - 1
+        self.path_layers = tuple(range(self.output, parameter.l, -1))
+        self.free_layers = self.path_layers[:-1]
+        self.letters = dict(zip(self.free_layers, LETTERS, strict=False))
+        self.n_paths = math.prod(sizes[q] for q in self.free_layers)
+        self.enumerated = self.n_paths <= PATH_LIMIT
+        self.path_nodes = self._path_nodes() if self.n_paths <= GATHER_LIMIT else None
+        self.chain = self._chain()
+
+    def nodes(self, q: int) -> tuple:
+        """Nodes of layer q on some path: all of them, or only node i in layer l+1."""
+        return (self.parameter.i,) if q == self.path_layers[-1] else tuple(range(self.sizes[q]))
+
+    def _path_nodes(self) -> np.ndarray:
+        grids = [self.sizes[q] for q in self.free_layers]
+        free = np.indices(grids).reshape(len(grids), -1).T if grids else np.zeros((1, 0), int)
+        return np.hstack([free, np.full((len(free), 1), self.parameter.i)])
+
+    def _chain(self) -> tuple:
+        layers = self.path_layers
+        chain = [tuple(("dEda", k) for k in self.nodes(layers[0]))]
+        for c, q in enumerate(layers):
+            chain.append(tuple(("gp", q, m) for m in self.nodes(q)))
+            if c + 1 < len(layers):
+                below = layers[c + 1]
+                chain.append(
+                    tuple(("theta", below, m, n) for m in self.nodes(q) for n in self.nodes(below))
+                )
+        chain.append((("a", self.parameter.l, self.parameter.j),))
+        return tuple(chain)
+
+    def path_keys(self, nodes) -> list:
+        """The factor keys of the path through ``nodes``: a row of ``path_nodes``, or index
+        letters for the factors of the Σ form."""
+        layers = self.path_layers
+        keys = [("dEda", _node(nodes[0]))]
+        for c, q in enumerate(layers):
+            keys.append(("gp", q, _node(nodes[c])))
+            if c + 1 < len(layers):
+                keys.append(("theta", layers[c + 1], _node(nodes[c]), _node(nodes[c + 1])))
+        keys.append(("a", self.parameter.l, self.parameter.j))
+        return keys
+
+    def sum_keys(self) -> list:
+        """The factor keys of the Σ form: a letter for each free layer, then node i."""
+        return self.path_keys([self.letters.get(q, self.parameter.i) for q in self.path_layers])
+
+    def products(self, values) -> np.ndarray | None:
+        """The product of the factors along each path, shape (n_paths,), or None if too many.
+
+        ``values`` holds this call's numbers (``values.Numbers``).
+        """
+        if self.path_nodes is None:
+            return None
+        P, layers = self.path_nodes, self.path_layers
+        product = values.d_error[P[:, 0]] * values.g_prime[layers[0]][P[:, 0]]
+        for c in range(1, len(layers)):
+            q = layers[c]
+            product = product * values.weights[q][P[:, c - 1], P[:, c]]
+            product = product * values.g_prime[q][P[:, c]]
+        return product * values.a_in
+
+    def total(self, values, products: np.ndarray | None) -> float:
+        """∂E/∂θ as the sum over paths of the products of their factors.
+
+        Beyond ``GATHER_LIMIT`` paths the sum is taken layer by layer (Σ_k then Σ_m …),
+        which is the same sum with the common factors pulled out.
+        """
+        if products is not None:
+            return float(products.sum())
+        layers = self.path_layers
+        partial = values.d_error * values.g_prime[layers[0]]
+        for q in layers[1:]:
+            partial = (partial @ values.weights[q]) * values.g_prime[q]
+        return float(partial[self.parameter.i] * values.a_in)
+
+
+def _node(index) -> int | str:
+    """A node index as a key holds it: a Python int, a letter, or "bias"."""
+    return index if isinstance(index, str) else int(index)
