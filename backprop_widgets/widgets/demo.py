@@ -10,12 +10,12 @@ from __future__ import annotations
 import html
 
 import ipywidgets as w
-import numpy as np
 import traitlets
 
 from ..engine import validation as check
 from ..engine.mlp import MLP
-from ..notation import PHASES
+from ..notation import PHASES, formulas, numbers
+from ..notation.address import Parameter, key_of
 from .views import NetworkView
 
 # Which parts of the selected weight's derivation each phase computes (symbolic.sections).
@@ -39,14 +39,6 @@ def steps(n_layers: int) -> list[tuple[str, int]]:
         + [("backward", l) for l in range(L - 1, 0, -1)]
         + [("dtheta", -1), ("update", -1)]
     )
-
-
-def _number(value: float) -> str:
-    return f"{value:.4g}"
-
-
-def _vector(values) -> str:
-    return "(" + ", ".join(_number(v) for v in np.ravel(values)) + ")"
 
 
 class StepThrough(w.VBox):
@@ -156,14 +148,10 @@ class StepThrough(w.VBox):
 
     def _apply_update(self, on: bool) -> None:
         if on and self._saved is None:
-            self._saved = [p.copy() for p in self.net.weights + self.net.biases]
-            for p, d in zip(
-                self.net.weights + self.net.biases, self.trace.dtheta + self.trace.dbias
-            ):
-                p += d
+            self._saved = self.net.snapshot()
+            self.net.apply(self.trace)
         elif not on and self._saved is not None:
-            for p, saved in zip(self.net.weights + self.net.biases, self._saved):
-                p[...] = saved
+            self.net.restore(self._saved)
             self._saved = None
         else:
             return
@@ -201,7 +189,7 @@ class StepThrough(w.VBox):
             self.view.dtheta = [d.tolist() for d in t.dtheta] if show_dtheta else []
             self.view.dbias = [d.tolist() for d in t.dbias] if show_dtheta else []
             self.view.focus_layer = layer if phase in ("forward", "backward", "error") else -1
-            self.view.selected = "" if self.selected is None else ",".join(map(str, self.selected))
+            self.view.selected = key_of(self.selected)
             self.view.output_note = self._output_note(reached)
         where = f" (layer {layer + 1})" if phase in ("forward", "backward") else ""
         self.phase_label.value = (
@@ -217,49 +205,44 @@ class StepThrough(w.VBox):
         if reached < list(PHASES).index("error"):
             return ""
         return "\n".join(
-            [f"y = {_vector(t.y)}", f"ŷ = {_vector(t.y_hat)}", f"E = {_number(t.error)}"]
+            [
+                f"y = {numbers.vector_text(t.y)}",
+                f"ŷ = {numbers.vector_text(t.y_hat)}",
+                f"E = {numbers.text(t.error)}",
+            ]
         )
 
     def _formula(self, phase: str, layer: int) -> str:
+        """The lecture's formula of this step (``notation.formulas``) with the trace's numbers."""
         t, L = self.trace, self.net.n_layers
         shown = layer + 1  # the lecture counts layers from 1
+        vector = numbers.latex_vector
         if phase == "input":
-            text = rf"a^{{1}} = x = {_vector(t.x)}, \quad y = {_vector(t.y)}"
+            text = rf"{formulas.INPUT.latex} = {vector(t.x)}, \quad y = {vector(t.y)}"
         elif phase == "forward":
             text = (
-                rf"z^{{{shown}}}_i = \sum_j \theta^{{{shown - 1}}}_{{ij}}\, a^{{{shown - 1}}}_j"
-                rf" + \theta^{{{shown - 1}}}_{{i0}} = {_vector(t.z[layer])}, \quad "
-                rf"a^{{{shown}}} = g(z^{{{shown}}}) = {_vector(t.a[layer])}"
+                rf"{formulas.net_input(shown, self.net.bias).latex} = {vector(t.z[layer])}, "
+                rf"\quad {formulas.activation(shown).latex} = {vector(t.a[layer])}"
             )
         elif phase == "error":
             text = (
-                rf"E = \tfrac12 \sum_k (y_k - \hat y_k)^2 = {_number(t.error)}, \quad "
-                rf"\hat y = a^{{{L}}} = {_vector(t.y_hat)}"
+                rf"{formulas.ERROR.latex} = {numbers.latex(t.error)}, \quad "
+                rf"\hat y = a^{{{L}}} = {vector(t.y_hat)}"
             )
         elif phase == "backward" and layer == L - 1:
-            text = (
-                rf"\delta^{{{L}}}_i = (y_i - \hat y_i)\, g'(z^{{{L}}}_i) = "
-                rf"{_vector(t.delta[layer])}"
-            )
+            text = rf"{formulas.output_delta(L).latex} = {vector(t.delta[layer])}"
         elif phase == "backward":
             text = (
-                rf"\delta^{{{shown}}}_j = \Bigl(\sum_i \theta^{{{shown}}}_{{ij}}\, "
-                rf"\delta^{{{shown + 1}}}_i\Bigr)\, g'(z^{{{shown}}}_j) = "
-                rf"{_vector(t.delta[layer])}"
-                rf"\quad \text{{(the weights }}\theta^{{{shown}}}\text{{ carry }}\delta"
-                rf"\text{{ back from layer {shown + 1} to layer {shown})}}"
+                rf"{formulas.hidden_delta(shown).latex} = {vector(t.delta[layer])}"
+                rf"\quad {formulas.carries_back(shown).latex}"
             )
         elif phase == "dtheta":
             text = (
-                rf"\Delta\theta^l_{{ij}} = \eta\, \delta^{{l+1}}_i\, a^l_j = "
-                rf"-\eta \frac{{\partial E}}{{\partial \theta^l_{{ij}}}}, \quad "
-                rf"\eta = {_number(self.learning_rate)} \quad \text{{(on every edge)}}"
+                rf"{formulas.delta_theta().latex}, \quad "
+                rf"\eta = {numbers.latex(self.learning_rate)} \quad \text{{(on every edge)}}"
             )
         else:
-            text = (
-                r"\theta^l_{ij} \leftarrow \theta^l_{ij} + \Delta\theta^l_{ij}"
-                r"\quad \text{for all parameters at once}"
-            )
+            text = rf"{formulas.update().latex} \quad \text{{for all parameters at once}}"
         return f"$${text}$$"
 
     def _derivation(self, phase: str) -> str:
@@ -270,15 +253,13 @@ class StepThrough(w.VBox):
             )
         from ..symbolic import derive
 
-        l, i, j = self.selected
+        parameter = Parameter(*self.selected)
         x, y = self.X[self.instance], self.Y[self.instance]
+        probe = self.net
         if self._saved is not None:  # derive at the weights the update started from
             probe = self.net.copy()
-            for p, saved in zip(probe.weights + probe.biases, self._saved):
-                p[...] = saved
-        else:
-            probe = self.net
-        d = derive(probe, l, i, j, x=x, y=y, learning_rate=self.learning_rate)
+            probe.restore(self._saved)
+        d = derive(probe, *parameter, x=x, y=y, learning_rate=self.learning_rate)
         parts = []
         for name, latex in d.sections.items():
             current = " bw-current" if name in SECTIONS[phase] else ""
@@ -286,17 +267,16 @@ class StepThrough(w.VBox):
                 f'<div class="bw-section{current}" data-section="{name}">$${latex}$$</div>'
             )
         return (
-            f'<div class="bw-demo-derivation-body" data-weight="{l},{i},{j}">{"".join(parts)}</div>'
+            f'<div class="bw-demo-derivation-body" data-weight="{parameter.key()}">'
+            f"{''.join(parts)}</div>"
         )
 
     # -- gestures ----------------------------------------------------------------------------
 
     def _on_view_message(self, _widget, content, _buffers) -> None:
-        from .playground.playground import _parse_weight
-
         if isinstance(content, dict) and content.get("type") == "select":
             try:
-                self.selected = self.net.check_parameter(*_parse_weight(content.get("weight")))
+                self.selected = self.net.check_parameter(*Parameter.parse(content.get("weight")))
             except (TypeError, ValueError):
                 return
             self._show()

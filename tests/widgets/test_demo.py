@@ -125,3 +125,40 @@ def test_the_playground_demo_follows_its_network():
     assert np.array_equal(demo.trace.a[-1], pg.net.trace(pg.X[n], pg.Y[n]).a[-1])
     pg.hidden_text.value = "3"
     assert pg.demo.net is pg.net and pg.demo.net.sizes == [2, 3, 1]
+
+
+def test_each_phase_writes_the_lecture_formula_from_the_notation(demo):
+    from backprop_widgets.notation import formulas
+
+    shown = {}
+    for _ in range(len(demo.steps)):
+        shown.setdefault(demo.phase, []).append(demo.formula.value)
+        if demo.step + 1 < len(demo.steps):
+            demo.next()
+    assert formulas.INPUT.latex in shown["input"][0]
+    assert formulas.net_input(2).latex in shown["forward"][0]
+    assert formulas.ERROR.latex in shown["error"][0]
+    assert formulas.output_delta(4).latex in shown["backward"][0]
+    assert formulas.hidden_delta(3).latex in shown["backward"][1]
+    assert formulas.carries_back(3).latex in shown["backward"][1]
+    assert formulas.delta_theta().latex in shown["dtheta"][0]
+    assert formulas.update().latex in shown["update"][0]
+
+
+def test_clicking_an_edge_selects_its_parameter_and_a_bad_address_is_ignored(demo):
+    demo._on_view_message(demo.view, {"type": "select", "weight": "1,0,bias"}, [])
+    assert demo.selected == (1, 0, "bias") and demo.view.selected == "1,0,bias"
+    assert 'data-weight="1,0,bias"' in demo.derivation.value
+    for bad in ("1,0", "9,0,0", None):
+        demo._on_view_message(demo.view, {"type": "select", "weight": bad}, [])
+        assert demo.selected == (1, 0, "bias")
+
+
+def test_after_the_update_the_derivation_shows_the_weights_it_started_from():
+    X, Y = bw.datasets.xor()
+    demo = StepThrough(bw.MLP([2, 2, 1], seed=0), X, Y, learning_rate=0.5, selected=(1, 0, "bias"))
+    before = demo.net.biases[1][0]
+    walk(demo)
+    assert demo.phase == "update" and demo.net.biases[1][0] == before + demo.trace.dbias[1][0]
+    update_row = demo.derivation.value.split(r"\leftarrow")[1]
+    assert f" = {before:.4g} " in update_row
