@@ -201,16 +201,6 @@ def read_json(value: object, name: str = "path") -> object:
         raise ValueError(f"{name} {str(value)!r} is not valid JSON: {error}") from None
 
 
-def dataset(net: object, X: object, Y: object) -> tuple:
-    """A network and a batch it fits, checked: X (N, sizes[0]), Y (N, sizes[-1])."""
-    from .mlp import MLP
-
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be a backprop_widgets.MLP; got {type(net).__name__}")
-    X, _ = inputs(X, net.sizes[0], "X")
-    return net, X, targets(Y, X.shape[0], net.sizes[-1], "Y")
-
-
 def parameter(sizes: list[int], bias: bool, l, i, j) -> Parameter:
     """A parameter address checked against a network's ``sizes`` and ``bias``: (l, i, j) for
     weights[l][i, j], or (l, i, "bias") for biases[l][i]."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-_SUP = str.maketrans("0123456789+-l", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ˡ")
+_SUP = str.maketrans("0123456789+-lL", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ˡᴸ")
 _SUB = str.maketrans("0123456789ijk", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖ")
 
 

@@ -13,7 +13,7 @@ import ipywidgets as w
 import traitlets
 
 from ..engine import validation as check
-from ..engine.mlp import MLP
+from ..engine.mlp import MLP, check_data
 from ..notation import PHASES, formulas, numbers
 from ..notation.address import Parameter, key_of
 from .views import NetworkView
@@ -73,7 +73,7 @@ class StepThrough(w.VBox):
         on_update=None,
         instance: int = 0,
     ) -> None:
-        self.net, self.X, self.Y = check.dataset(net, X, Y)
+        self.net, self.X, self.Y = check_data(net, X, Y)
         self.learning_rate = check.learning_rate(learning_rate)
         self.selected = None if selected is None else net.check_parameter(*selected)
         self.instance = 0

@@ -21,6 +21,12 @@ def _button(description: str, icon: str, hook: str, **kwargs) -> w.Button:
     return button
 
 
+def _hooked(widget: w.Widget, hook: str) -> w.Widget:
+    """``widget`` with the DOM hook class ``hook`` (``bw-lr``, …) that tests and CSS use."""
+    widget.add_class(hook)
+    return widget
+
+
 def _row(*children, **layout) -> w.HBox:
     return w.HBox(list(children), layout=w.Layout(flex_flow="row wrap", **layout))
 
@@ -45,33 +51,24 @@ class Controls:
         self.step_button = _button("Step", "step-forward", "bw-step")
         self.epoch_button = _button("Epoch", "fast-forward", "bw-step-epoch")
         self.reset_button = _button("Reset", "undo", "bw-reset")
-        self.lr_slider = w.FloatLogSlider(
-            value=settings.learning_rate,
-            base=10,
-            min=-3,
-            max=1,
-            step=None,
-            description="η",
-            readout_format=".3g",
-            continuous_update=True,
-            layout=w.Layout(width="340px"),
-        )
-        self.lr_slider.add_class("bw-lr")
-        self.weight_slider = w.FloatSlider(
-            value=0.0,
-            min=-4.0,
-            max=4.0,
-            # Any value: a slider with a step rounds a value Python sets and sends the rounded
-            # (and, while training, stale) value back, which would overwrite the weight.
-            step=None,
-            description="θ",
-            readout_format=".4f",
-            disabled=True,
-            continuous_update=True,
-            layout=w.Layout(width="460px"),
-            style={"description_width": "60px"},
-        )
-        self.weight_slider.add_class("bw-weight")
+        log_range = dict(base=10, min=-3, max=1)  # η from 10^-3 to 10^1
+        self.lr_slider = _hooked(
+            w.FloatLogSlider(
+                settings.learning_rate, step=None, description="η", readout_format=".3g",
+                layout=w.Layout(width="340px"), **log_range,
+            ),
+            "bw-lr",
+        )  # fmt: skip
+        # Any value: a slider with a step rounds a value Python sets and sends the rounded (and,
+        # while training, stale) value back, which would overwrite the weight.
+        self.weight_slider = _hooked(
+            w.FloatSlider(
+                0.0, min=-4.0, max=4.0, step=None, description="θ", readout_format=".4f",
+                disabled=True, layout=w.Layout(width="460px"),
+                style={"description_width": "60px"},
+            ),
+            "bw-weight",
+        )  # fmt: skip
         self.instance_slider = w.IntSlider(
             value=0, min=0, max=3, description="instance n", style=narrow
         )

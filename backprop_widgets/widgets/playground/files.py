@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from os import PathLike
-from typing import TYPE_CHECKING
 
 from ...engine import datasets
 from ...engine import validation as check
@@ -33,9 +32,6 @@ from .settings import (  # noqa: F401 - the limits a file is checked against, fo
     Settings,
     check_hidden,
 )
-
-if TYPE_CHECKING:
-    from .playground import Playground
 
 FORMAT = "backprop_widgets.Playground"
 VERSION = 1
@@ -67,7 +63,7 @@ FIELDS = (
 )
 
 
-def playground_state(pg: Playground) -> dict:
+def playground_state(pg) -> dict:
     """Everything needed to rebuild ``pg`` exactly, as a JSON-ready dict."""
     settings, session = pg.settings, pg.session
     selected = None if pg.selected is None else list(pg.selected)
@@ -302,7 +298,7 @@ def playground_kwargs(state: dict) -> dict:
     return {name: state[name] for name in ARGUMENTS}
 
 
-def apply_state(pg: Playground, state: dict) -> None:
+def apply_state(pg, state: dict) -> None:
     """Make ``pg`` show ``state``: settings, trained weights, selection, place in training.
 
     The whole state is checked first; a bad one raises and leaves ``pg`` as it was. Training
@@ -325,7 +321,7 @@ def apply_state(pg: Playground, state: dict) -> None:
         pg.selected = tuple(state["selected"])  # refreshes the views and the derivation
 
 
-def save_from_ui(pg: Playground) -> tuple[str, bool]:
+def save_from_ui(pg) -> tuple[str, bool]:
     """Save to the file named in the settings panel: (what to say, whether it failed)."""
     path = pg.file_text.value.strip()
     try:
@@ -335,7 +331,7 @@ def save_from_ui(pg: Playground) -> tuple[str, bool]:
     return f"Saved to {path} (in the notebook's folder): settings, weights, η, mode.", False
 
 
-def load_from_ui(pg: Playground) -> tuple[str, bool]:
+def load_from_ui(pg) -> tuple[str, bool]:
     """Load the file named in the settings panel into ``pg``; a bad file changes nothing."""
     path = pg.file_text.value.strip()
     try:
@@ -345,7 +341,7 @@ def load_from_ui(pg: Playground) -> tuple[str, bool]:
     return f"Loaded {path}.", False
 
 
-def save_state(pg: Playground, path: str | PathLike) -> None:
+def save_state(pg, path: str | PathLike) -> None:
     """Write ``pg``'s state as JSON to ``path``."""
     check.path(path)
     text = json.dumps(playground_state(pg), indent=1, allow_nan=False)

@@ -18,6 +18,7 @@ into a change of the session, and asks the presenter to show it.
 from __future__ import annotations
 
 import html
+import inspect
 
 import ipywidgets as w
 import numpy as np
@@ -64,6 +65,8 @@ class Playground(w.VBox):
         Seed of the initial weights; reset returns to exactly them.
     noise, test_fraction, n, batch_size : dataset and mini-batch settings.
 
+    The arguments are checked by ``Settings`` and become ``pg.settings``.
+
     Attributes
     ----------
     net : MLP
@@ -81,24 +84,8 @@ class Playground(w.VBox):
     selected = traitlets.Any(None, allow_none=True)
     playing = traitlets.Bool(False)
 
-    def __init__(
-        self,
-        dataset: str = "xor",
-        hidden=(2,),
-        activation: str = "sigmoid",
-        output_activation: str | None = None,
-        learning_rate: float = 0.5,
-        mode: str = "online",
-        seed: int = 0,
-        noise: float = 0.1,
-        test_fraction: float = 0.0,
-        n: int = 200,
-        batch_size: int = 8,
-    ) -> None:
-        self.settings = Settings(
-            dataset, hidden, activation, output_activation, learning_rate, mode, seed, noise,
-            test_fraction, n, batch_size,
-        )  # fmt: skip
+    def __init__(self, *args, **kwargs) -> None:
+        self.settings = Settings(*args, **kwargs)
         self.controls = Controls(self.settings)
         super().__init__(children=self.controls.children)
         self.add_class("bw-playground")
@@ -113,6 +100,8 @@ class Playground(w.VBox):
         self._quiet = False  # True while the playground changes its own settings and controls
         self._build(data=True)
         self._connect()
+
+    __init__.__signature__ = inspect.signature(Settings.__init__)  # help() lists the settings
 
     def __getattr__(self, name: str):
         """The controls and views, as attributes of the playground (``pg.lr_slider``)."""
