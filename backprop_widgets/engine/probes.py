@@ -17,6 +17,7 @@ import numpy as np
 
 from . import validation as check
 from .mlp import MLP, check_data
+from .training import squared_error
 
 MAX_ELEMENTS = 1 << 21  # floats per layer in one vectorised pass; larger batches go in chunks
 
@@ -85,7 +86,7 @@ def error_along(net: MLP, parameter: tuple, thetas, X, Y) -> np.ndarray:
             zs = np.repeat(z[None], len(part), axis=0)  # (K', N, sizes[l+1])
             zs[:, :, i] += part[:, None] * feeds[None, :]
             out = _forward_from(net, l, zs)  # (K', N, sizes[-1])
-            errors[start : start + chunk] = 0.5 * np.sum((Y - out) ** 2, axis=(1, 2)) / len(a)
+            errors[start : start + chunk] = squared_error(Y, out)
     return errors
 
 

@@ -97,7 +97,7 @@ def batch_gradients(net, X: np.ndarray, Y: np.ndarray) -> tuple[list, list, floa
             below = a[l]
         d = delta[L - 1]
         np.subtract(a[L - 1], Y.T, out=d)  # −(y − ŷ)
-        E = 0.5 * float(np.vdot(d, d)) / n
+        E = 0.5 * float(np.vdot(d, d)) / n  # squared_error, from the ŷ − y already at hand
         g_prime_into[L - 1](z[L - 1], a[L - 1], tmp[L - 1])
         d *= tmp[L - 1]
         d *= 1.0 / n  # ∂E/∂z at the output, E averaged over the batch: −δ / N
@@ -182,10 +182,12 @@ def replay_until_divergence(net, X, Y, learning_rate, order, batch_size) -> int:
     return done + 1
 
 
-def squared_error(Y: np.ndarray, Y_hat: np.ndarray) -> float:
-    """The lecture's error E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² of targets and outputs of shape
-    (N, K); for one instance (N = 1) it is E = ½ Σ_k (y_k − ŷ_k)²."""
-    return float(0.5 * np.sum((Y - Y_hat) ** 2) / Y.shape[0])
+def squared_error(Y: np.ndarray, Y_hat: np.ndarray):
+    """The lecture's error E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² of targets Y (N, K) and outputs
+    Y_hat (N, K); for one instance (N = 1) it is E = ½ Σ_k (y_k − ŷ_k)². Outputs of shape
+    (T, N, K) give the T errors, an array of shape (T,)."""
+    E = 0.5 * np.sum((Y - Y_hat) ** 2, axis=(-2, -1)) / Y_hat.shape[-2]
+    return float(E) if np.ndim(E) == 0 else E
 
 
 def all_finite(arrays: list) -> bool:

@@ -22,6 +22,9 @@ const html = (tag, className, parent = null, text = null) => {
 };
 
 // A number Python sent: JSON has no NaN or infinity, so those arrive as null.
+// The model's traits named, as one object: const { theta, slope } = traits(model, "theta", "slope").
+const traits = (model, ...names) => Object.fromEntries(names.map((name) => [name, model.get(name)]));
+
 const finite = (v) => v !== null && Number.isFinite(v);
 
 // The network diagram's numbers: three decimals, or three significant digits in e-notation.

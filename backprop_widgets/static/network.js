@@ -132,14 +132,8 @@ function render({ model, el }) {
   }
 
   function update() {
-    const weights = model.get("weights");
-    const biases = model.get("biases");
-    const gw = model.get("grad_weights");
-    const gb = model.get("grad_biases");
-    const a = model.get("a");
-    const z = model.get("z");
-    const selected = model.get("selected");
-    const instance = model.get("instance_label");
+    const { weights, biases, grad_weights: gw, grad_biases: gb, a, z, selected, instance_label: instance } =
+      traits(model, "weights", "biases", "grad_weights", "grad_biases", "a", "z", "selected", "instance_label");
     let biggest = 1e-12;
     for (const e of edges) {
       const v = e.j === "bias" ? biases[e.l]?.[e.i] : weights[e.l]?.[e.i]?.[e.j];

@@ -48,12 +48,8 @@ function render({ model, el }) {
       svg.setAttribute("aria-label", model.get("message"));
       return;
     }
-    const theta = model.get("theta");
-    const error = model.get("error");
-    const slope = model.get("slope");
-    const step = model.get("step");
-    const after = model.get("error_after");
-    const eta = model.get("learning_rate");
+    const { theta, error, slope, step, error_after: after, learning_rate: eta } =
+      traits(model, "theta", "error", "slope", "step", "error_after", "learning_rate");
     root.dataset.weight = model.get("weight");
     root.dataset.theta = String(theta);
     root.dataset.slope = String(slope);

@@ -3,12 +3,14 @@
 The diagram is the playground's ``NetworkView`` (annotated, with every activation on its node);
 under it ``QuizInputs`` (``static/quiz.js``) draws a box for each node's δ, in columns that
 line up with the diagram's layers. The browser only reports what was typed; Python judges it
-(``exercises.delta_marks``) and sends back a mark per box: ✓ when right, the reason when wrong
+(``teaching.deltas.delta_marks``) and sends back a mark per box: ✓ when right, the reason when wrong
 (a wrong sign, a missing g'(z), the slide's θ index slip, …). Each right δ then appears on its
 node in the diagram.
 """
 
 from __future__ import annotations
+
+import html
 
 import anywidget
 import ipywidgets as w
@@ -16,7 +18,7 @@ import numpy as np
 import traitlets
 
 from ..engine.mlp import MLP
-from ..notation import node_name, subscript, theta_name
+from ..notation import formulas, node_name, subscript, theta_name
 from ..notation.numbers import text as number_text
 from ..notation.numbers import vector_text as values_text
 from ..teaching.answers import parse_number
@@ -101,9 +103,9 @@ class DeltaQuiz(w.VBox):
         self.inputs.observe(self._on_entries, "entries")
         intro = w.HTML(
             "<b>Fill in δ for every node</b>, with the lecture's sign: "
-            "δ = (y − ŷ) g'(z) at the output, δ<sup>l</sup><sub>j</sub> = "
-            "(Σ<sub>i</sub> θ<sup>l</sup><sub>ij</sub> δ<sup>l+1</sup><sub>i</sub>) "
-            "g'(z<sup>l</sup><sub>j</sub>) further in. Then press <i>Check</i> (or Enter)."
+            f"{html.escape(formulas.output_delta().text)} at the output, "
+            f"{html.escape(formulas.hidden_delta().text)} further in. "
+            "Then press <i>Check</i> (or Enter)."
         )
         super().__init__([intro, self.view, self.inputs])
         self.add_class("bw-delta-quiz")
