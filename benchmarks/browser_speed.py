@@ -21,8 +21,8 @@ test: it never asserts on time, and a missed target is reported, not failed.
    round trips are outside it. Targets: median ≤ 200 ms on [2, 2, 1], ≤ 500 ms on [2, 4, 4, 1].
    The details split each click: the edge drawn selected (kernel round trip and one render),
    the derivation's HTML in the page (kernel has derived), and MathJax done; plus how long the
-   kernel spent in ``pg._show_derivation`` (timed by wrapping it on the instance, in the kernel;
-   the package is not changed).
+   kernel spent showing the derivation (``Presenter.show_derivation``, timed by wrapping it on
+   the instance, in the kernel; the package is not changed).
 2. Play XOR online on [2, 2, 1] for ``--play-seconds``, ``--plays`` times each with nothing
    selected and with a weight selected (its derivation is then re-derived and re-typeset about
    once a second while training). The page counts changes of ``.bw-network``'s ``data-epoch``
@@ -85,23 +85,23 @@ def progress(text: str) -> None:
 
 # -------------------------------------------------------------------------------- in the kernel
 
-# Wraps pg._show_derivation on this one instance (every caller looks it up on ``self``) to record
+# Wraps the action of the playground's derivation debounce (every request goes through it) to record
 # how long each derivation takes in the kernel: derive, the backprop and finite-difference checks
 # and the HTML. The playground's code is not changed.
 INSTRUMENT = """
 def _bw_time_derivations(pg, clock=__import__('time').perf_counter):
-    show = type(pg)._show_derivation.__get__(pg)
+    show = pg.presenter.derivation.action
     pg.bench_derivations = []
     def timed():
         start = clock()
         show()
         pg.bench_derivations.append(clock() - start)
-    pg._show_derivation = timed
+    pg.presenter.derivation.action = timed
 _bw_time_derivations(pg)
 """
 TAKE_DERIVATIONS = "(lambda d: (list(d), d.clear())[0])(pg.bench_derivations)"
 RESET_STATS = "pg.play_stats.update(dict.fromkeys(pg.play_stats, 0))"
-LOOP_DONE = "not pg.playing and (pg._task is None or pg._task.done())"
+LOOP_DONE = "not pg.playing and (pg.player._task is None or pg.player._task.done())"
 
 
 # -------------------------------------------------------------------------------- in the page
@@ -305,7 +305,8 @@ def measure_play(view: Any, seconds: float, selected: str | None) -> dict:
     page, kernel = view.page, view.kernel
     kernel.run(f"pg.selected = {tuple(map(int, selected.split(','))) if selected else None}")
     kernel.run("pg.learning_rate = 0.5\npg.mode_select.value = 'online'\npg.reset()")
-    kernel.wait_for("pg._derive_handle is None", bool)  # reset re-derives 0.15 s later
+    # reset re-derives 0.15 s later
+    kernel.wait_for("pg.presenter.derivation._handle is None", bool)
     page.wait_for_function(
         """(selected) => {
           const root = document.querySelector('.bw-network');
@@ -450,7 +451,7 @@ def click_details(name: str, result: dict) -> list[str]:
         " (medians / p90, ms from the click):",
         "",
         "| clicks | n | edge drawn selected | derivation HTML in page | typeset | next frame "
-        "| kernel `_show_derivation` | MathJax (typeset − HTML) |",
+        "| kernel `show_derivation` | MathJax (typeset − HTML) |",
         "|---|---|---|---|---|---|---|---|",
     ]
     groups = [

@@ -26,10 +26,6 @@ class Parameter(NamedTuple):
     def __repr__(self) -> str:
         return repr(tuple(self))  # (1, 0, "bias"), as people type it
 
-    @property
-    def is_bias(self) -> bool:
-        return self.j == BIAS
-
     def key(self) -> str:
         """The browser's name for it: ``"0,1,2"`` or ``"0,1,bias"``."""
         return f"{self.l},{self.i},{self.j}"

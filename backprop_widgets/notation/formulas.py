@@ -100,6 +100,16 @@ ERROR_SLOPE = Formula(
 )
 """How E changes with an output: the first factor of every chain rule."""
 
+
+def error_slope(layer: object = "L") -> Formula:
+    """The same, as the lecture's "Derivation" slides write it, with the output layer's
+    activations: ∂E/∂a^L_k = −(y_k − a^L_k)."""
+    return Formula(
+        f"∂E/∂a{sup(layer)}ₖ = −(yₖ − a{sup(layer)}ₖ)",
+        rf"\frac{{\partial E}}{{\partial a^{{{layer}}}_k}} = -(y_k - a^{{{layer}}}_k)",
+    )
+
+
 # -- the backward pass ---------------------------------------------------------------------------
 
 

@@ -127,7 +127,7 @@ class Sections:
         t = Template().text(r"&\text{Compute error}").row()
         t.text(tex.align(formulas.ERROR.latex) + " = ").slot(("E",))
         t.text(rf", \quad \hat y = a^{{{self.paths.output + 1}}}").row()
-        t.text(tex.align(formulas.ERROR_SLOPE.latex) + r": \quad ")
+        t.text(tex.align(formulas.error_slope(self.paths.output + 1).latex) + r": \quad ")
         return t.slot(("vector", "dEda"), numbers.latex_vector)
 
     # the chain rule

@@ -125,7 +125,7 @@ def test_the_lecture_formulas_in_the_derivation_are_the_notations(lecture_net):
     assert formulas.BIAS_UNIT.latex in d.sections["instance"]
     assert row(formulas.net_input(3)) in d.sections["forward"]
     assert row(formulas.ERROR) in d.sections["error"]
-    assert row(formulas.ERROR_SLOPE) in d.sections["error"]
+    assert row(formulas.error_slope(3)) in d.sections["error"]
     assert formulas.DELTA_SIGN.latex in d.sections["delta"]
     for formula in (formulas.gradient, formulas.delta_theta, formulas.update):
         assert row(formula(2, 1, 1)) in d.sections["delta"]

@@ -182,7 +182,7 @@ def test_a_nonexistent_selection_is_a_value_error():
 def test_divergence_inside_an_epoch_run_keeps_the_books():
     pg = bw.Playground("sine", [8], "linear", "linear", 0.7, mode="full batch")
     with pytest.raises(bw.DivergenceError) as caught:
-        pg.session.train(40)
+        pg.train(40)
     done = len(caught.value.history)
     assert done > 0 and pg.epoch == done and pg.updates == done + caught.value.updates
     assert len(pg.train_history) == done + 1

@@ -132,3 +132,61 @@ def test_the_diagram_shows_the_selection_as_its_key():
     pg.selection.on_diagram_message(None, {"type": "select", "weight": "0,1,bias"}, None)
     assert pg.selected == (0, 1, "bias") and pg.network.selected == "0,1,bias"
     assert np.isclose(pg.slice_view.theta, pg.net.biases[0][1])
+
+
+def test_loading_settings_reaches_the_slice_and_the_batch_slider():
+    pg = bw.Playground(learning_rate=3.0)
+    pg.configure(dataset="moons", n=60, mode="mini-batch", batch_size=50, learning_rate=0.7)
+    assert pg.slice_view.learning_rate == 0.7
+    assert pg.settings.batch_size == 50 == pg.batch_slider.value == pg.batch_size
+
+
+def test_a_batch_size_set_beyond_the_data_is_lowered_to_it():
+    pg = bw.Playground(mode="mini-batch")
+    pg.settings.batch_size = 100
+    assert pg.settings.batch_size == 4 == pg.batch_slider.value
+
+
+def test_learning_rate_and_epoch_are_traits_to_observe_and_link():
+    pg = bw.Playground()
+    seen = []
+    pg.observe(
+        lambda change: seen.append((change["name"], change["new"])), ["learning_rate", "epoch"]
+    )
+    pg.lr_slider.value = 2.0
+    pg.step_epoch()
+    assert ("learning_rate", 2.0) in seen and ("epoch", 1) in seen
+    assert pg.settings.learning_rate == 2.0 == pg.session.learning_rate
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"mode": 3}, ValueError, "mode must be one of"),
+        ({"dataset": None}, ValueError, "dataset must be one of"),
+        ({"activation": None}, ValueError, "activation must be one of"),
+        ({"seed": 1.5}, TypeError, "seed must be an integer"),
+        ({"seed": 3.0}, TypeError, "seed must be an integer"),
+        ({"n": "100"}, TypeError, "n must be an integer"),
+        ({"n": 10**6}, ValueError, "n must be at most 100000"),
+        ({"mode": "x", "learning_rate": 0}, ValueError, "mode must be one of"),
+    ],
+)
+def test_bad_settings_raise_value_or_type_errors_in_the_old_order(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        bw.Playground(**kwargs)
+
+
+def test_play_stopped_by_an_error_says_so_without_a_traceback():
+    import asyncio
+
+    pg = bw.Playground()
+    pg.selected = (0, 0, 0)
+    pg.net.weights[0][0, 0] = np.nan
+
+    async def play():
+        pg.play()
+        await asyncio.sleep(0.2)
+
+    asyncio.run(play())
+    assert not pg.playing and "Paused: ValueError" in pg.message.value

@@ -203,7 +203,8 @@ class Controls:
         slider over the training set."""
         self.noise_slider.disabled = self.test_slider.disabled = not settings.sampled
         self.batch_slider.layout.display = None if settings.mode == "mini-batch" else "none"
-        self.batch_slider.max = max(2, n_train, settings.batch_size)
+        self.batch_slider.max = max(2, n_train)
+        self.batch_slider.value = settings.batch_size  # the max may have clamped it
         self.instance_slider.max = n_train - 1
 
     def show_playing(self, playing: bool) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
+from ...engine import validation as check
 from .settings import Settings, hidden_text, parse_hidden
 
 
@@ -34,8 +35,9 @@ class HiddenLayers:
         """One neuron more (``delta`` 1) or fewer (−1) in hidden ``layer`` (1 … L−2, 0-based
         as the diagram's ``data-layer``); raises ``ValueError`` when refused."""
         hidden = list(self.settings.hidden)
-        if not isinstance(layer, int) or isinstance(layer, bool) or not 0 < layer <= len(hidden):
-            raise ValueError(f"layer must be a hidden layer 1 … {len(hidden)}; got {layer!r}")
+        layer = check.integer(layer, "layer")
+        if not 0 < layer <= len(hidden):
+            raise ValueError(f"layer must be a hidden layer 1 … {len(hidden)}; got {layer}")
         if delta not in (-1, 1):
             raise ValueError(f"delta must be -1 or 1; got {delta!r}")
         hidden[layer - 1] += delta

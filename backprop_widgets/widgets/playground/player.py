@@ -81,16 +81,13 @@ class Player:
                 stats["training_seconds"] += trained - frame_start
                 stats["refresh_seconds"] += refreshed - trained
                 stats["seconds"] += time.perf_counter() - frame_start
-        except DivergenceError as error:
-            self._stopped(str(error))
+        except DivergenceError as error:  # the weights are finite: show where it stopped
+            pg.playing = False
+            pg.refresh(immediately=False)
+            pg.say(f"Paused: {error}", error=True)
             return
         except Exception as error:  # noqa: BLE001 - shown in the widget, never a traceback
-            self._stopped(f"{type(error).__name__}: {error}")
+            pg.playing = False
+            pg.say(f"Paused: {type(error).__name__}: {error}", error=True)
             return
-        self.pg.refresh()  # paused: show the final numbers
-
-    def _stopped(self, why: str) -> None:
-        """Training stopped itself (it diverged, or failed): say why, show where it stopped."""
-        self.pg.playing = False
-        self.pg.refresh(immediately=False)
-        self.pg.say(f"Paused: {why}", error=True)
+        pg.refresh()  # paused: show the final numbers

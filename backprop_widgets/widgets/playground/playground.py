@@ -24,6 +24,7 @@ import ipywidgets as w
 import numpy as np
 import traitlets
 
+from ...engine import validation as check
 from ...engine.validation import DivergenceError
 from ..demo import StepThrough
 from . import files
@@ -32,7 +33,19 @@ from .layers import HiddenLayers
 from .player import Player
 from .presenter import Presenter
 from .selection import Selection
-from .settings import ARGUMENTS, Settings
+from .settings import (  # noqa: F401 - also importable from here, their home until 0.1
+    ACTIVATION_NAMES,
+    ARGUMENTS,
+    MAX_LAYERS,
+    MAX_NEURONS,
+    MAX_SEED,
+    MODES,
+    SettingError,
+    Settings,
+    check_hidden,
+    parse_hidden,
+    slider_learning_rate,
+)
 
 DATA = ("dataset", "noise", "test_fraction", "n")  # settings whose change means new data
 NETWORK = ("activation", "output_activation", "seed", "hidden")  # … a new network
@@ -83,9 +96,13 @@ class Playground(w.VBox):
 
     selected = traitlets.Any(None, allow_none=True)
     playing = traitlets.Bool(False)
+    learning_rate = traitlets.Float(0.5, help="η, two-way with the η slider (1e-3 … 10)")
+    epoch = traitlets.Int(0, help="Epochs done (the session's)")
 
     def __init__(self, *args, **kwargs) -> None:
         self.settings = Settings(*args, **kwargs)
+        self.learning_rate = self.settings.learning_rate
+        traitlets.link((self, "learning_rate"), (self.settings, "learning_rate"))
         self.controls = Controls(self.settings)
         super().__init__(children=self.controls.children)
         self.add_class("bw-playground")
@@ -134,7 +151,6 @@ class Playground(w.VBox):
     Y = property(lambda self: self.session.Y, doc="Training targets, (N, sizes[-1]).")
     X_test = property(lambda self: self.session.X_test, doc="Test inputs (none: 0 rows).")
     Y_test = property(lambda self: self.session.Y_test, doc="Test targets.")
-    epoch = property(lambda self: self.session.epoch, doc="Epochs done.")
     updates = property(lambda self: self.session.updates, doc="Updates made.")
     train_history = property(lambda self: self.session.train_history)
     test_history = property(lambda self: self.session.test_history)
@@ -143,15 +159,6 @@ class Playground(w.VBox):
     play_stats = property(lambda self: self.player.stats, doc="Frames, updates and seconds.")
     slice_view = property(lambda self: self.presenter.slice_view, doc="The E(θ) slice.")
     surface = property(lambda self: self.presenter.surface, doc="The decision surface.")
-
-    @property
-    def learning_rate(self) -> float:
-        """η, two-way with the η slider (1e-3 … 10)."""
-        return self.settings.learning_rate
-
-    @learning_rate.setter
-    def learning_rate(self, value: float) -> None:
-        self.settings.learning_rate = value
 
     # -- building from the settings --------------------------------------------------------
 
@@ -193,7 +200,6 @@ class Playground(w.VBox):
             self.settings.update(checked)
         finally:
             self._quiet = False
-        self.layers.show()
         self._rebuild(data=True)
 
     def _on_setting(self, change) -> None:
@@ -205,7 +211,12 @@ class Playground(w.VBox):
         elif name in NETWORK:
             self._rebuild()
         elif name in MODE:
-            self.controls.show_settings(self.settings, len(self.X))
+            self._quiet = True
+            try:
+                self.settings.fit_batch_size(len(self.X))
+                self.controls.show_settings(self.settings, len(self.X))
+            finally:
+                self._quiet = False
             self.session.change_batch_size(self.settings.updates_batch)
             self._show()
         else:
@@ -221,8 +232,15 @@ class Playground(w.VBox):
 
     def step_epoch(self) -> None:
         """Finish the current epoch (or run a whole one)."""
-        self.session.train(1)
-        self._show(derive=True)
+        self.train(1)
+
+    def train(self, epochs: int) -> None:
+        """Train ``epochs`` epochs (finishing a part-done one first) and show where it got to;
+        on divergence ``DivergenceError`` is raised with the books of what was done kept."""
+        try:
+            self.session.train(check.integer(epochs, "epochs", minimum=1))
+        finally:
+            self._show(derive=True)
 
     def play(self) -> None:
         """Start training in the background (an asyncio task in the kernel)."""
@@ -252,6 +270,15 @@ class Playground(w.VBox):
         self.say("")
 
     # -- selection, the θ slider, messages from the browser --------------------------------
+
+    @traitlets.validate("learning_rate")
+    def _valid_learning_rate(self, proposal):
+        return slider_learning_rate(proposal["value"])
+
+    @traitlets.observe("epoch")
+    def _on_epoch(self, change) -> None:
+        if "session" in self.__dict__:
+            self.session.epoch = change["new"]  # the presenter mirrors it the other way
 
     @traitlets.validate("selected")
     def _valid_selected(self, proposal):

@@ -114,6 +114,7 @@ class Presenter:
             ]
         else:
             self.surface.update(pg.net, session.X, session.Y, session.X_test, session.Y_test)
+            self.slice_view.learning_rate = pg.learning_rate  # configure() may have changed it
         self.slice_throttle.reset()
 
     def show(self, derive: bool = False, immediately: bool = False) -> None:
@@ -123,6 +124,7 @@ class Presenter:
         trace = net.trace(session.X[n], session.Y[n])
         dW, db = trace.gradients(net.bias)
         loss = session.loss()
+        pg.epoch = session.epoch
         with pg.network.hold_sync():
             pg.network.sizes = net.sizes
             pg.network.bias = net.bias

@@ -79,6 +79,18 @@ def learning_rate_in_range(value: float, name: str = "learning_rate") -> float:
     return value
 
 
+def slider_learning_rate(value) -> float:
+    """η as set on a live playground (``pg.learning_rate = …``): any number in the slider's
+    range; the message says so for anything else, text and NaN included."""
+    low, high = LEARNING_RATE_RANGE
+    if isinstance(value, bool) or not (isinstance(value, (int, float)) and low <= value <= high):
+        raise SettingError(
+            f"learning_rate must be a number between {low} and {high} (the η slider's range); "
+            f"got {value!r}"
+        )
+    return float(value)
+
+
 def in_range(value, name: str, bounds: tuple[float, float]) -> float:
     """A real number within ``bounds`` (noise, test fraction)."""
     low, high = bounds
@@ -89,9 +101,33 @@ def in_range(value, name: str, bounds: tuple[float, float]) -> float:
 
 
 def _choice(value, name: str, choices) -> str:
-    if value not in list(choices):
+    if not isinstance(value, str) or value not in list(choices):
         raise SettingError(f"{name} must be one of {list(choices)}; got {value!r}")
     return value
+
+
+def _bounded_integer(value, name: str, low: int, high: int, why: str = "") -> int:
+    value = check.integer(value, name, minimum=low)
+    if value > high:
+        raise SettingError(f"{name} must be at most {high}{why}; got {value}")
+    return value
+
+
+# Every setting's check, in the order the playground has always checked its arguments. The
+# constructor runs them all before keeping anything; setting one trait later runs its own.
+CHECKS: dict = {
+    "mode": lambda v: _choice(v, "mode", MODES),
+    "dataset": lambda v: _choice(v, "dataset", datasets.NAMES),
+    "activation": lambda v: _choice(v, "activation", ACTIVATION_NAMES),
+    "output_activation": lambda v: _choice(v, "output_activation", ACTIVATION_NAMES),
+    "learning_rate": learning_rate_in_range,
+    "seed": lambda v: _bounded_integer(v, "seed", 0, MAX_SEED, " (the seed box's range)"),
+    "hidden": check_hidden,
+    "noise": lambda v: in_range(v, "noise", NOISE_RANGE),
+    "test_fraction": lambda v: in_range(v, "test_fraction", TEST_FRACTION_RANGE),
+    "batch_size": lambda v: check.integer(v, "batch_size", minimum=MIN_BATCH_SIZE),
+    "n": lambda v: _bounded_integer(v, "n", 2, MAX_SAMPLES),
+}
 
 
 class Settings(traitlets.HasTraits):
@@ -129,81 +165,22 @@ class Settings(traitlets.HasTraits):
         batch_size: int = 8,
     ) -> None:
         super().__init__()
-        # Checked in the order the playground always checked them, before anything is kept.
-        values = {
-            "mode": mode,
-            "dataset": dataset,
-            "activation": activation,
+        given = {
+            "dataset": dataset, "hidden": hidden, "activation": activation,
             "output_activation": activation if output_activation is None else output_activation,
-            "learning_rate": learning_rate_in_range(learning_rate),
-            "seed": seed,
-            "hidden": check_hidden(hidden),
-            "noise": in_range(noise, "noise", NOISE_RANGE),
-            "test_fraction": in_range(test_fraction, "test_fraction", TEST_FRACTION_RANGE),
-            "batch_size": check.integer(batch_size, "batch_size", minimum=MIN_BATCH_SIZE),
-            "n": n,
-        }
+            "learning_rate": learning_rate, "mode": mode, "seed": seed, "noise": noise,
+            "test_fraction": test_fraction, "n": n, "batch_size": batch_size,
+        }  # fmt: skip
+        values = {name: check(given[name]) for name, check in CHECKS.items()}
         with self.hold_trait_notifications():
             for name, value in values.items():
                 setattr(self, name, value)
 
-    # -- one validator per setting ---------------------------------------------------------
-
-    @traitlets.validate("dataset")
-    def _valid_dataset(self, proposal):
-        return _choice(proposal["value"], "dataset", datasets.NAMES)
-
-    @traitlets.validate("mode")
-    def _valid_mode(self, proposal):
-        return _choice(proposal["value"], "mode", MODES)
-
-    @traitlets.validate("activation", "output_activation")
-    def _valid_activation(self, proposal):
-        return _choice(proposal["value"], proposal["trait"].name, ACTIVATION_NAMES)
-
-    @traitlets.validate("learning_rate")
-    def _valid_learning_rate(self, proposal):
-        value, (low, high) = proposal["value"], LEARNING_RATE_RANGE
-        if isinstance(value, bool) or not (
-            isinstance(value, (int, float)) and low <= value <= high
-        ):
-            raise SettingError(
-                f"learning_rate must be a number between {low} and {high} (the η slider's "
-                f"range); got {value!r}"
-            )
-        return float(value)
-
-    @traitlets.validate("seed")
-    def _valid_seed(self, proposal):
-        seed = check.integer(proposal["value"], "seed", minimum=0)
-        if seed > MAX_SEED:
-            raise SettingError(
-                f"seed must be at most {MAX_SEED} (the seed box's range); got {seed}"
-            )
-        return seed
-
-    @traitlets.validate("hidden")
-    def _valid_hidden(self, proposal):
-        return check_hidden(proposal["value"])
-
-    @traitlets.validate("noise")
-    def _valid_noise(self, proposal):
-        return in_range(proposal["value"], "noise", NOISE_RANGE)
-
-    @traitlets.validate("test_fraction")
-    def _valid_test_fraction(self, proposal):
-        return in_range(proposal["value"], "test_fraction", TEST_FRACTION_RANGE)
-
-    @traitlets.validate("n")
-    def _valid_n(self, proposal):
-        n = check.integer(proposal["value"], "n", minimum=2)
-        if n > MAX_SAMPLES:
-            raise SettingError(f"n must be at most {MAX_SAMPLES}; got {n}")
-        return n
-
-    @traitlets.validate("batch_size")
-    def _valid_batch_size(self, proposal):
-        return check.integer(proposal["value"], "batch_size", minimum=MIN_BATCH_SIZE)
+    @traitlets.validate(*CHECKS)
+    def _valid(self, proposal):
+        """Each setting passes its check; η, set live, may be any number in the slider's range."""
+        name, value = proposal["trait"].name, proposal["value"]
+        return slider_learning_rate(value) if name == "learning_rate" else CHECKS[name](value)
 
     # -- what follows from them ------------------------------------------------------------
 
@@ -229,12 +206,17 @@ class Settings(traitlets.HasTraits):
             return datasets.train_test_split(X, Y, self.test_fraction, seed=0)
         return X, Y, X[:0], Y[:0]
 
+    def fit_batch_size(self, n_train: int) -> None:
+        """Lower the batch size to the training set's size (but not below 2), as the batch
+        slider, whose range ends there, would."""
+        self.batch_size = min(self.batch_size, max(MIN_BATCH_SIZE, n_train))
+
     def session(self, data: tuple | None = None) -> TrainingSession:
         """A fresh network of these settings (same seed, same initial weights) in a training
         session on ``data`` = (X, Y, X_test, Y_test), the settings' own data by default. A
         batch size larger than the training set is lowered to it."""
         X, Y, X_test, Y_test = self.data() if data is None else data
-        self.batch_size = min(self.batch_size, max(MIN_BATCH_SIZE, len(X)))
+        self.fit_batch_size(len(X))
         sizes = [X.shape[1], *self.hidden, Y.shape[1]]
         net = MLP(sizes, self.activation, self.output_activation, seed=self.seed)
         return TrainingSession(net, X, Y, X_test, Y_test, self.learning_rate, self.updates_batch)
