@@ -135,6 +135,13 @@ def load(name: str, n: int | None = None, noise: float | None = None, seed: int 
     return SAMPLED[name](**kwargs)
 
 
+def first_informative(X: np.ndarray) -> int:
+    """The first instance with no zero input (else 0), to show first: at x = 0 every
+    first-layer gradient is 0, which makes a poor first derivation (XOR's first is (0, 0))."""
+    nonzero = np.flatnonzero(np.all(np.asarray(X) != 0, axis=1))
+    return int(nonzero[0]) if len(nonzero) else 0
+
+
 def train_test_split(X, Y, test_fraction: float = 0.25, seed: int = 0) -> tuple:
     """Split instances at random into a training and a test set.
 

@@ -51,6 +51,94 @@ def finite_difference(
     return (up - down) / (2 * h)
 
 
+def gradient_of(net: MLP, parameter: tuple, X: np.ndarray, Y: np.ndarray) -> float:
+    """∂E/∂θ of one parameter by backpropagation, E averaged over the batch X (N, sizes[0])."""
+    l, i, j = parameter
+    dW, db = net.gradients(X, Y)
+    return float(db[l][i] if j == "bias" else dW[l][i, j])
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """∂E/∂θ of one instance three ways: the chain rule written out (``symbolic``, computed by
+    the symbolic layer), backpropagation and a central finite difference."""
+
+    symbolic: float
+    backprop: float
+    finite_difference: float
+
+    @property
+    def agree(self) -> bool:
+        """Symbolic = backprop to rounding, and = the finite difference to its accuracy."""
+        return bool(
+            np.isclose(self.symbolic, self.backprop, rtol=1e-12, atol=1e-15)
+            and np.isclose(self.symbolic, self.finite_difference, rtol=1e-6, atol=1e-9)
+        )
+
+
+def gradient_check(
+    net: MLP, parameter: tuple, x: np.ndarray, y: np.ndarray, symbolic: float
+) -> GradientCheck:
+    """Check a written-out ∂E/∂θ (``symbolic``) of instance x, y (shapes (sizes[0],) and
+    (sizes[-1],)) against backpropagation and a finite difference."""
+    backprop = gradient_of(net, parameter, x[None], y[None])
+    return GradientCheck(float(symbolic), backprop, finite_difference(net, parameter, x, y))
+
+
+@dataclass(frozen=True)
+class Slice:
+    """E along one weight θ, all else fixed: what ``ErrorSlice`` draws.
+
+    Attributes
+    ----------
+    thetas, errors : ndarray, shape (samples,)
+        The curve, E (NaN or inf where the network overflows) at each θ.
+    theta, error : float
+        θ now (``thetas[samples // 2]``) and E there.
+    slope, step : float
+        ∂E/∂θ there, and the step Δθ = −η ∂E/∂θ of gradient descent.
+    error_after : float
+        E at θ + Δθ.
+    """
+
+    thetas: np.ndarray
+    errors: np.ndarray
+    theta: float
+    error: float
+    slope: float
+    step: float
+    error_after: float
+
+
+def slice_along(
+    net: MLP,
+    parameter: tuple,
+    X,
+    Y,
+    learning_rate: float,
+    samples: int = 121,
+    min_half_width: float = 3.0,
+) -> Slice:
+    """E over the batch X, Y as θ = ``parameter`` varies, the tangent's slope and the next step.
+
+    The curve spans θ ± max(``min_half_width``, 2|θ|), widened (up to 20 times) to contain
+    θ + Δθ; ``samples`` is odd so that its middle point is θ exactly.
+    """
+    net, X, Y = check_data(net, X, Y)
+    parameter = net.check_parameter(*parameter)
+    theta = net.get_parameter(*parameter)
+    slope = gradient_of(net, parameter, X, Y)
+    step = -learning_rate * slope
+    half = max(min_half_width, 2 * abs(theta))
+    half = min(max(half, 1.15 * abs(step)), 20 * half) if np.isfinite(step) else half
+    thetas = theta + half * np.linspace(-1.0, 1.0, samples)
+    thetas[samples // 2] = theta
+    errors = error_along(net, parameter, np.append(thetas, theta + step), X, Y)
+    return Slice(
+        thetas, errors[:-1], theta, float(errors[samples // 2]), slope, step, float(errors[-1])
+    )
+
+
 def error_along(net: MLP, parameter: tuple, thetas, X, Y) -> np.ndarray:
     """E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² with θ set to each value of ``thetas``, all else fixed.
 

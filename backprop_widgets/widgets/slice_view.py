@@ -8,26 +8,20 @@ the numbers; ``static/slice.js`` draws them.
 
 from __future__ import annotations
 
-import math
-
 import anywidget
 import numpy as np
 import traitlets
 
 from ..engine import validation as check
 from ..engine.mlp import MLP, check_data
-from ..engine.probes import error_along
-from ..notation import theta_name
+from ..engine.probes import error_along, slice_along
+from ..notation import key_of, theta_name
+from ..notation.numbers import json_number
 from .views import STATIC, esm
 
 SAMPLES = 121  # points of the E curve, odd so that the middle one is the current θ exactly
 MIN_HALF_WIDTH = 3.0  # the curve spans θ ± max(3, 2|θ|), widened to show the step
 INSTRUCTION = "Select a weight to see E as a function of it"
-
-
-def _number(value: float) -> float | None:
-    """A float for JSON: None for NaN or ±inf (JSON has no such numbers)."""
-    return float(value) if math.isfinite(value) else None
 
 
 def _short(value: float | None) -> str:
@@ -177,26 +171,19 @@ class ErrorSlice(anywidget.AnyWidget):
                 self.weight, self.label, self.message = "", "", INSTRUCTION
                 self.thetas, self.errors = [], []
             return
-        net, parameter = self.net, self._parameter
-        l, i, j = parameter
-        theta = net.get_parameter(*parameter)
-        dW, db = net.gradients(self.X, self.Y)
-        slope = float(db[l][i] if j == "bias" else dW[l][i, j])
-        step = -self.learning_rate * slope
-        half = max(MIN_HALF_WIDTH, 2 * abs(theta))
-        half = min(max(half, 1.15 * abs(step)), 20 * half) if math.isfinite(step) else half
-        thetas = theta + half * np.linspace(-1.0, 1.0, SAMPLES)
-        thetas[SAMPLES // 2] = theta
-        errors = self.error_at(np.append(thetas, theta + step))
+        parameter = self._parameter
+        s = slice_along(
+            self.net, parameter, self.X, self.Y, self.learning_rate, SAMPLES, MIN_HALF_WIDTH
+        )
         with self.hold_sync():
-            self.weight = ",".join(map(str, parameter))
+            self.weight = key_of(parameter)
             self.label = theta_name(*parameter)
             self.message = ""
-            self.thetas = [float(t) for t in thetas]
-            self.errors = [_number(e) for e in errors[:-1]]
-            self.theta, self.error = theta, _number(errors[SAMPLES // 2])
-            self.slope, self.step = _number(slope), _number(step)
-            self.error_after = _number(errors[-1])
+            self.thetas = [float(t) for t in s.thetas]
+            self.errors = [json_number(e) for e in s.errors]
+            self.theta, self.error = s.theta, json_number(s.error)
+            self.slope, self.step = json_number(s.slope), json_number(s.step)
+            self.error_after = json_number(s.error_after)
 
     def __repr__(self) -> str:
         where = f"MLP {self.net.sizes}, N={len(self.X)}, learning_rate={self.learning_rate}"

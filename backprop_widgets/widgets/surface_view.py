@@ -20,6 +20,7 @@ from ..engine import validation as check
 from ..engine.mlp import MLP, check_data
 from ..engine.probes import activations_over, level_line, line_grid, plane_grid
 from ..notation import SUBSCRIPTS, node_name
+from ..notation.numbers import json_number
 from .views import STATIC, esm
 
 GRID = 60  # pixels a side of the 2-D images
@@ -258,7 +259,7 @@ class DecisionSurface(anywidget.AnyWidget):
             # A thumbnail is 60 px tall: a ten-thousandth of its range is plenty, and short.
             low, high = entry["range"]
             decimals = max(0, 4 - int(np.floor(np.log10(high - low))))
-            entry["values"] = [_finite_or_none(x) for x in np.round(v, decimals)]
+            entry["values"] = [json_number(x) for x in np.round(v, decimals)]
         self.grid_values = None
         with self.hold_sync():
             self.kind = "1d"
@@ -267,7 +268,7 @@ class DecisionSurface(anywidget.AnyWidget):
             self.image = b""
             self.contour = []
             self.curve = [
-                [float(x), _finite_or_none(y)] for x, y in zip(self.curve_x, self.curve_values)
+                [float(x), json_number(y)] for x, y in zip(self.curve_x, self.curve_values)
             ]
             self.hidden = entries
             self.hidden_images = b""
@@ -280,10 +281,6 @@ class DecisionSurface(anywidget.AnyWidget):
             f"and {len(self.X_test)} test instances, {hidden} hidden neuron(s), "
             f"output={self.output})"
         )
-
-
-def _finite_or_none(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
 
 
 def _check_data(net, X, Y, X_test, Y_test) -> tuple:

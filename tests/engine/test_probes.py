@@ -108,3 +108,23 @@ def test_level_line_splits_a_saddle_by_the_value_at_its_centre():
     midpoints = (segments[:, :2] + segments[:, 2:]) / 2
     # The top-left and bottom-right corners (above) are cut off, each by its own segment.
     assert sorted(map(tuple, np.round(midpoints, 3))) == [(0.25, 0.25), (0.75, 0.75)]
+
+
+def test_the_gradient_check_agrees_for_the_true_derivative_and_not_for_a_wrong_one():
+    net = bw.MLP([2, 3, 1], seed=4)
+    x, y = np.array([0.3, -0.7]), np.array([1.0])
+    dW, _ = net.gradients(x[None], y[None])
+    right = probes.gradient_check(net, (0, 1, 0), x, y, dW[0][1, 0])
+    assert right.agree and right.backprop == dW[0][1, 0]
+    assert abs(right.finite_difference - right.backprop) < 1e-8
+    assert not probes.gradient_check(net, (0, 1, 0), x, y, -dW[0][1, 0]).agree
+
+
+def test_the_slice_centres_on_theta_and_steps_by_minus_eta_times_the_slope():
+    net = bw.MLP([2, 2, 1], seed=0)
+    X, Y = bw.datasets.xor()
+    s = probes.slice_along(net, (1, 0, "bias"), X, Y, learning_rate=0.5, samples=11)
+    assert s.thetas[5] == s.theta == net.biases[1][0]
+    assert s.error == net.loss(X, Y) and s.step == -0.5 * s.slope
+    assert s.slope == net.gradients(X, Y)[1][1][0]
+    assert len(s.thetas) == len(s.errors) == 11 and s.thetas[0] < s.theta + s.step < s.thetas[-1]

@@ -21,9 +21,9 @@ import html
 import inspect
 
 import ipywidgets as w
-import numpy as np
 import traitlets
 
+from ...engine import datasets
 from ...engine import validation as check
 from ...engine.validation import DivergenceError
 from ..demo import StepThrough
@@ -50,13 +50,6 @@ from .settings import (  # noqa: F401 - also importable from here, their home un
 DATA = ("dataset", "noise", "test_fraction", "n")  # settings whose change means new data
 NETWORK = ("activation", "output_activation", "seed", "hidden")  # … a new network
 MODE = ("mode", "batch_size")  # … another way to go through the same epoch
-
-
-def first_informative(X: np.ndarray) -> int:
-    """The first instance with no zero input (else 0): at x = 0 every first-layer gradient is
-    0, which makes a poor first derivation to show (XOR's first instance is (0, 0))."""
-    nonzero = np.flatnonzero(np.all(X != 0, axis=1))
-    return int(nonzero[0]) if len(nonzero) else 0
 
 
 class Playground(w.VBox):
@@ -171,7 +164,7 @@ class Playground(w.VBox):
             self.session = self.settings.session(keep)
             self.controls.show_settings(self.settings, len(self.X))
             if data:
-                self.controls.instance_slider.value = first_informative(self.X)
+                self.controls.instance_slider.value = datasets.first_informative(self.X)
         finally:
             self._quiet = was_quiet
         try:
