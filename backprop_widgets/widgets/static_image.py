@@ -19,7 +19,7 @@ import io
 import numpy as np
 
 from ..engine.mlp import MLP
-from ..notation import node_name, theta_name
+from ..notation import node_name, numbers, theta_name
 
 POSITIVE = "#2166ac"  # as --bw-positive in static/widgets.css
 NEGATIVE = "#e66101"  # --bw-negative
@@ -148,7 +148,7 @@ def network_png(
             middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 - 12)
             ax.text(
                 *middle,
-                f"{theta_name(*key)} = {value:.4g}",
+                f"{theta_name(*key)} = {numbers.text(value)}",
                 ha="center",
                 va="bottom",
                 fontsize=13 * points,
@@ -247,8 +247,9 @@ def playground_png(pg) -> bytes:
     """The picture of a playground: its network, the instance shown, epoch and E beneath."""
     n = pg.instance
     trace = pg.net.trace(pg.X[n], pg.Y[n])
+    loss = numbers.text(pg.session.loss(), 5)
     caption = (
-        f"{pg.settings.dataset} · epoch {pg.epoch} · E = {pg.session.loss():.5g} · η = "
+        f"{pg.settings.dataset} · epoch {pg.epoch} · E = {loss} · η = "
         f"{pg.learning_rate:g} · {pg.settings.mode} · activations of instance n = {n}"
     )
     return network_png(pg.net, pg.selected, a=trace.a, caption=caption)

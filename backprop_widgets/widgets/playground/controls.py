@@ -12,7 +12,15 @@ import traitlets
 
 from ...engine import datasets
 from ..views import LossView, NetworkView
-from .settings import ACTIVATION_NAMES, MAX_NEURONS, MAX_SEED, MODES, Settings, hidden_text
+from .settings import (
+    ACTIVATION_NAMES,
+    MAX_NEURONS,
+    MAX_SEED,
+    MODES,
+    Settings,
+    as_slider_keeps,
+    hidden_text,
+)
 
 
 def _button(description: str, icon: str, hook: str, **kwargs) -> w.Button:
@@ -151,7 +159,7 @@ class Controls:
         traitlets.dlink(
             (self.lr_slider, "value"),
             (settings, "learning_rate"),
-            transform=lambda value: float(f"{value:.12g}"),
+            transform=as_slider_keeps,
         )
 
     def _layout(self) -> list:

@@ -30,6 +30,7 @@ from .settings import (  # noqa: F401 - the limits a file is checked against, fo
     NOISE_RANGE,
     TEST_FRACTION_RANGE,
     Settings,
+    as_slider_keeps,
     check_hidden,
 )
 
@@ -129,7 +130,7 @@ def _learning_rate(data: dict) -> float:
             f"{_name('learning_rate')} must be a number from {low:g} to {high:g} (the η slider's "
             f"range); got {value:g}"
         )
-    return float(f"{value:.12g}")  # what the η slider keeps
+    return as_slider_keeps(value)
 
 
 def _hidden(data: dict) -> list[int]:

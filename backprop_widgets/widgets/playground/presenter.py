@@ -16,6 +16,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ...notation import key_of
+from ...notation.numbers import text
 from ..demo import StepThrough
 from ..derivation_panel import derivation_html
 from ..slice_view import ErrorSlice
@@ -146,8 +147,8 @@ class Presenter:
         self.surface.request_update()
         test = session.test_loss()
         pg.status.value = (
-            f"epoch <b>{session.epoch}</b> · updates {session.updates} · E = {loss:.5g}"
-            + ("" if test is None else f" · test E = {test:.5g}")
+            f"epoch <b>{session.epoch}</b> · updates {session.updates} · E = {text(loss, 5)}"
+            + ("" if test is None else f" · test E = {text(test, 5)}")
         )
         # While training plays, the θ slider follows 5 times a second: it is read, not watched.
         if not pg.playing or self.slider_throttle.due():

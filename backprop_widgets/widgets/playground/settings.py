@@ -79,6 +79,12 @@ def learning_rate_in_range(value: float, name: str = "learning_rate") -> float:
     return value
 
 
+def as_slider_keeps(value: float) -> float:
+    """η as the playground keeps it: 12 significant digits, so that 0.5 stays 0.5 and not the
+    log slider's 10^log10(0.5) = 0.49999999999999994."""
+    return float(f"{value:.12g}")
+
+
 def slider_learning_rate(value) -> float:
     """η as set on a live playground (``pg.learning_rate = …``): any number in the slider's
     range; the message says so for anything else, text and NaN included."""
