@@ -20,6 +20,7 @@ from ..notation import PHASES
 from ..notation.address import Parameter
 from . import expression
 from . import names as tex
+from .compiled import Compiled
 from .latex import Sections, aligned
 from .paths import Path, Paths
 from .terms import Term, Terms
@@ -54,6 +55,15 @@ class _Structure:
     @cached_property
     def expr(self) -> sympy.Expr:
         return expression.chain_rule(self.paths, self.symbols)
+
+    @cached_property
+    def compiled(self) -> Compiled:
+        """``expr`` compiled with ``sympy.lambdify``: called with a call's numbers, ∂E/∂θ."""
+        return Compiled(expression.lambdified(self.expr, self.symbols), self.paths.sizes)
+
+    @cached_property
+    def mathml(self) -> str:
+        return expression.mathml(self.expr, self.symbols)
 
 
 @lru_cache(maxsize=4096)
@@ -138,6 +148,24 @@ class Derivation:
         ``sympy.Sum`` over the node indices, which ``.doit()`` writes out path by path.
         """
         return self._structure.expr
+
+    @cached_property
+    def symbolic_value(self) -> float:
+        """∂E/∂θ by evaluating the SymPy expression ``expr`` at this call's numbers (compiled
+        once per structure).
+
+        The third voice of the check symbolic = backprop = finite difference: ``value`` is the
+        path sum in NumPy, this is ``expr`` itself, compiled with ``sympy.lambdify`` the first
+        time a structure needs it (tens of milliseconds), then read in microseconds; a Σ form is
+        summed over every value of its letters, one product per path.
+        """
+        return self._structure.compiled(self._numbers)
+
+    @property
+    def expr_mathml(self) -> str:
+        """``expr`` as presentation MathML, a complete ``<math display="block">`` element in the
+        lecture's symbols (cached per structure)."""
+        return self._structure.mathml
 
     def substituted(self) -> sympy.Float:
         """``expr`` with this call's numbers put in for every symbol: ∂E/∂θ as a SymPy number."""
@@ -262,8 +290,8 @@ def derive(
     -------
     Derivation
         ``.latex``, ``.expr``, ``.value`` (∂E/∂θ of E = ½ Σ_k (y_k − ŷ_k)², equal to
-        ``net.gradients(x[None], y[None])`` at that entry), and the paths, factors and terms
-        a widget can highlight.
+        ``net.gradients(x[None], y[None])`` at that entry), ``.symbolic_value`` (the same from
+        ``.expr``), and the paths, factors and terms a widget can highlight.
 
     Raises
     ------
