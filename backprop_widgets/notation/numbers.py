@@ -1,6 +1,7 @@
 """One family of number formats: in text, in LaTeX, and for JSON.
 
-- ``text(v)``: about 4 significant digits, ``-0`` shown as ``0`` (feedback, labels, notes);
+- ``text(v)``: about 4 significant digits, ``-0`` shown as ``0``, ``× 10⁻ⁿ`` far from 1
+  (feedback, labels, notes);
 - ``vector_text(values)``: ``(0.1, 0.2)``, nested lists as ``[(…), (…)]``;
 - ``exact(v)``: 10 significant digits, for the three-way check where digits matter;
 - ``latex(v)``: about 4 significant digits with a power of ten written as ``× 10^{n}``;
@@ -22,9 +23,16 @@ def _plain(values) -> object:
     return values.tolist() if hasattr(values, "tolist") else values
 
 
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 def text(value: float, digits: int = 4) -> str:
-    """``value`` with ``digits`` significant digits; ``-0`` is ``0``."""
+    """``value`` with ``digits`` significant digits; ``-0`` is ``0``; far from 1 as
+    ``4.769 × 10⁻⁵`` (never ``4.769e-05``, which reads as a subtraction)."""
     shown = f"{float(value):.{digits}g}"
+    if "e" in shown and "n" not in shown:  # not nan or inf
+        mantissa, exponent = shown.split("e")
+        return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
     return "0" if shown == "-0" else shown
 
 
@@ -76,7 +84,7 @@ def latex_vector(values) -> str:
     shown = [latex(v) for v in _plain(values)]
     if len(shown) > VECTOR_LIMIT:
         shown = shown[:3] + [r"\ldots"] + shown[-1:]
-    return r"\left(" + r",\; ".join(shown) + r"\right)"
+    return "(" + r",\; ".join(shown) + ")"  # numbers need no stretching parentheses
 
 
 def json_number(value: float) -> float | None:

@@ -27,21 +27,31 @@ const traits = (model, ...names) => Object.fromEntries(names.map((name) => [name
 
 const finite = (v) => v !== null && Number.isFinite(v);
 
+// v in e-notation as a mathematician writes it: 4.769 × 10⁻⁵, never "4.769e-5" (which reads
+// as a subtraction), with a true minus sign.
+const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+const scientific = (v, decimals) => {
+  const [mantissa, exponent] = v.toExponential(decimals).split("e");
+  const power = String(Number(exponent)).replace("-", "⁻").replace(/\d/g, (d) => SUPERSCRIPT[d]);
+  return `${mantissa.replace(/^-/, "−")} × 10${power}`;
+};
+
 // The network diagram's numbers: three decimals, or three significant digits in e-notation.
 const fixedText = (v) =>
-  Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toFixed(3)) : "—";
+  Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? scientific(v, 2) : v.toFixed(3)) : "—";
 
 // A number in a sentence: four significant digits, e-notation far from 1, a true minus sign.
 const numberText = (v) => {
   if (!finite(v)) return "not finite";
   if (v === 0) return "0";
-  const text = Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(3) : String(+v.toPrecision(4));
+  if (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5) return scientific(v, 3);
+  const text = String(+v.toPrecision(4));
   return text.replace(/^-/, "−");
 };
 
 // An axis label: three significant digits, or e-notation with `decimals` digits after the point.
 const tickText = (v, decimals = 1) =>
-  !Number.isFinite(v) ? "—" : v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? v.toExponential(decimals) : String(+v.toPrecision(3));
+  !Number.isFinite(v) ? "—" : v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? scientific(v, decimals) : String(+v.toPrecision(3));
 
 // About `count` round values (1, 2 or 5 × a power of ten apart) from lo to hi. The last may lie
 // past hi by slack(unit), which forgives rounding in the running sum.

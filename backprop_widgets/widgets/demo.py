@@ -14,7 +14,7 @@ import traitlets
 
 from ..engine import validation as check
 from ..engine.mlp import MLP, check_data
-from ..notation import PHASES, formulas, numbers
+from ..notation import PHASES, formulas, mathml, numbers
 from ..notation.address import Parameter, key_of
 from .views import NetworkView
 
@@ -92,9 +92,9 @@ class StepThrough(w.VBox):
         self.next_button.add_class("bw-next")
         self.phase_label = w.HTML()
         self.phase_label.add_class("bw-phase")
-        self.formula = w.HTMLMath()
+        self.formula = w.HTML()
         self.formula.add_class("bw-demo-formula")
-        self.derivation = w.HTMLMath()
+        self.derivation = w.HTML()
         self.derivation.add_class("bw-demo-derivation")
         self.prev_button.on_click(lambda _: self.previous())
         self.next_button.on_click(lambda _: self.next())
@@ -243,7 +243,7 @@ class StepThrough(w.VBox):
             )
         else:
             text = rf"{formulas.update().latex} \quad \text{{for all parameters at once}}"
-        return f"$${text}$$"
+        return mathml.line(text)
 
     def _derivation(self, phase: str) -> str:
         if self.selected is None:
@@ -264,7 +264,8 @@ class StepThrough(w.VBox):
         for name, latex in d.sections.items():
             current = " bw-current" if name in SECTIONS[phase] else ""
             parts.append(
-                f'<div class="bw-section{current}" data-section="{name}">$${latex}$$</div>'
+                f'<div class="bw-section{current}" data-section="{name}">'
+                f"{mathml.rows(mathml.strip_aligned(latex))}</div>"
             )
         return (
             f'<div class="bw-demo-derivation-body" data-weight="{parameter.key()}">'

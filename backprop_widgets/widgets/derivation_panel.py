@@ -1,15 +1,25 @@
-"""The derivation panel's content: derive() typeset, and the three-way check beside it."""
+"""The derivation panel: ∂E/∂θ of the selected weight by the chain rule, drawn as MathML.
+
+``derivation_state`` writes what the panel shows: the derivation (``symbolic.derive``) as rows
+of MathML aligned on their relation signs, the instance it is for, and the three-way check
+(the SymPy expression evaluated, backpropagation and a finite difference, each value in a
+``data-`` attribute of ``.bw-check``). ``DerivationView`` shows it, copies its LaTeX for slides
+and shows the SymPy expression on request.
+"""
 
 from __future__ import annotations
 
 import html
 
+import anywidget
 import numpy as np
+import traitlets
 
 from ..engine.mlp import MLP
 from ..engine.probes import gradient_check
-from ..notation import key_of
+from ..notation import key_of, mathml
 from ..notation.numbers import exact
+from .views import STATIC, esm
 
 INVITATION = (
     '<div class="bw-derivation-body bw-derivation-empty">'
@@ -18,29 +28,66 @@ INVITATION = (
 )
 
 
-def derivation_html(
-    net: MLP, selected, x: np.ndarray, y: np.ndarray, n: int, learning_rate: float
-) -> str:
-    """HTML with display math for ``HTMLMath``: the derivation of ∂E/∂θ for ``selected`` on
-    instance ``n`` = (x, y), and symbolic = backprop = finite difference."""
+class DerivationView(anywidget.AnyWidget):
+    """The panel (``.bw-derivation``): ``value`` is its HTML with MathML; ``latex`` the same
+    derivation in LaTeX (the Copy LaTeX button); ``sympy`` the SymPy expression as MathML,
+    filled while ``show_sympy`` (the toggle) is on."""
+
+    _esm = esm("derivation")
+    _css = STATIC / "widgets.css"
+
+    value = traitlets.Unicode(INVITATION).tag(sync=True)
+    latex = traitlets.Unicode("").tag(sync=True)
+    weight = traitlets.Unicode("").tag(sync=True)
+    show_sympy = traitlets.Bool(False).tag(sync=True)
+    sympy = traitlets.Unicode("").tag(sync=True)
+
+
+def derivation_state(
+    net: MLP,
+    selected,
+    x: np.ndarray,
+    y: np.ndarray,
+    n: int,
+    learning_rate: float,
+    sympy: bool = False,
+    update: str = "the next online update",
+) -> dict:
+    """The traits of ``DerivationView`` for ``selected`` on instance ``n`` = (x, y): the
+    derivation as MathML, its LaTeX, the three-way check, and the SymPy expression as MathML
+    when ``sympy``. ``update`` names the step Δθ = −η ∂E/∂θ belongs to."""
     if selected is None:
-        return INVITATION
+        return {"value": INVITATION, "latex": "", "weight": "", "sympy": ""}
     from ..symbolic import derive
 
     d = derive(net, *selected, x=x, y=y, learning_rate=learning_rate)
-    check = gradient_check(net, selected, x, y, d.value)
-    mark = "✓ all three agree" if check.agree else "✗ they disagree"
+    check = gradient_check(net, selected, x, y, d.symbolic_value)
     key = key_of(selected)
     instance = html.escape(
         f"instance n = {n}: x = {np.round(x, 4).tolist()}, y = {np.round(y, 4).tolist()}"
     )
-    return (
-        f'<div class="bw-derivation-body" data-weight="{key}">'
-        f"<div>{instance}</div>"
-        f"$$\n{d.latex}\n$$"
-        f'<div class="bw-check" data-agree="{str(check.agree).lower()}">'
-        f"symbolic {exact(check.symbolic)} = backprop {exact(check.backprop)} = "
-        f"finite difference {exact(check.finite_difference)} &nbsp; <b>{mark}</b>; "
-        f"the next online update: Δθ = −η ∂E/∂θ = {exact(-learning_rate * d.value)} "
-        f"(η = {learning_rate:.3g})</div></div>"
+    sections = "".join(
+        f'<div class="bw-section" data-section="{name}">'
+        f"{mathml.rows(mathml.strip_aligned(latex))}</div>"
+        for name, latex in d.sections.items()
     )
+    mark = "✓ all three agree" if check.agree else "✗ they disagree"
+    values = (
+        f'data-symbolic="{check.symbolic!r}" data-backprop="{check.backprop!r}" '
+        f'data-finite-difference="{check.finite_difference!r}"'
+    )
+    body = (
+        f'<div class="bw-derivation-body" data-weight="{key}" data-instance="{n}">'
+        f'<div class="bw-derivation-instance">{instance}</div>{sections}'
+        f'<div class="bw-check" data-agree="{str(check.agree).lower()}" {values}>'
+        f"symbolic (the SymPy expression evaluated) {exact(check.symbolic)} = backprop "
+        f"{exact(check.backprop)} = finite difference {exact(check.finite_difference)} "
+        f"&nbsp; <b>{mark}</b>; {html.escape(update)}: Δθ = −η ∂E/∂θ = "
+        f"{exact(-learning_rate * check.backprop)} (η = {learning_rate:.3g})</div></div>"
+    )
+    return {
+        "value": body,
+        "latex": d.latex,
+        "weight": key,
+        "sympy": d.expr_mathml if sympy else "",
+    }

@@ -14,6 +14,7 @@ matplotlib needs) writes the PNG with a palette, about 10 kB for the lecture's n
 from __future__ import annotations
 
 import base64
+import html
 import io
 
 import numpy as np
@@ -272,11 +273,41 @@ def mimebundle_with_image(bundle, png: bytes):
     return data if metadata is None else (data, metadata)
 
 
+# The derivation's rows, laid out without the package's style sheet (which only a live view
+# loads): for an exported HTML file or nbviewer.
+FALLBACK_STYLE = """<style>
+.bw-fallback .bw-math-rows { display: grid; grid-template-columns: max-content 1fr;
+  column-gap: .35em; row-gap: .3em; align-items: baseline; }
+.bw-fallback .bw-math-row { display: contents; }
+.bw-fallback .bw-math-lhs { text-align: right; }
+.bw-fallback .bw-math-rhs { display: flex; flex-wrap: wrap; column-gap: .3em; }
+.bw-fallback .bw-math-title { grid-column: 1 / -1; margin-top: .5em; font-weight: 600; }
+.bw-fallback math { font-family: "STIX Two Math", "Latin Modern Math", math; }
+</style>"""
+
+
+def fallback_html(png: bytes, derivation: str = "") -> str:
+    """The picture (and the derivation of the selected weight, as MathML) in one piece of HTML
+    (``.bw-fallback``), for front-ends that show no live widget: an exported HTML file, nbviewer."""
+    source = base64.b64encode(png).decode("ascii")
+    return (
+        f'{FALLBACK_STYLE}<div class="bw-fallback"><img alt="{html.escape(NOTE)}" '
+        f'src="data:image/png;base64,{source}">{derivation}</div>'
+    )
+
+
 def with_playground_picture(bundle, pg):
-    """A playground's mimebundle with its picture added, for where no kernel runs; the bundle
-    as it is when the picture cannot be drawn (the live widget matters more)."""
+    """A playground's mimebundle with its picture added, for where no kernel runs, and as HTML
+    the picture with the derivation of the selected weight; the bundle as it is when the
+    picture cannot be drawn (the live widget matters more)."""
     try:
         png = playground_png(pg)
     except Exception:  # noqa: BLE001
         return bundle
-    return mimebundle_with_image(bundle, png)
+    bundle = mimebundle_with_image(bundle, png)
+    if bundle is None:
+        return None
+    data, metadata = bundle if isinstance(bundle, tuple) else (bundle, None)
+    derivation = pg.derivation.value if pg.selected is not None else ""
+    data = {**data, "text/html": fallback_html(png, derivation)}
+    return data if metadata is None else (data, metadata)

@@ -19,6 +19,6 @@ def test_playground_renders_in_notebook7_and_a_click_selects_an_edge(
         view.click_svg('.bw-network [data-weight="0,1,bias"]')
 
         expect(page.locator('.bw-network [data-weight="0,1,bias"]')).to_contain_class("bw-selected")
-        page.locator('.bw-derivation [data-weight="0,1,bias"] mjx-container').first.wait_for()
+        page.locator('.bw-derivation [data-weight="0,1,bias"] math').first.wait_for()
         assert view.kernel.wait_for("pg.selected", lambda s: s == [0, 1, "bias"])
         screenshot(view, page.locator(".bw-playground"))

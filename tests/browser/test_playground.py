@@ -12,11 +12,11 @@ PLAYGROUND_CELL = "import backprop_widgets as bw\npg = bw.Playground()\npg"
 SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
-# The parameters ∂E/∂θ is taken for in the typeset derivation, read from MathJax's assistive
-# MathML: every fraction ∂E / ∂θ^l_ij, as "θ^l_ij".
+# The parameters ∂E/∂θ is taken for in the derivation, read from its MathML: every fraction
+# ∂E / ∂θ^l_ij, as "θ^l_ij".
 DERIVED_THETAS_JS = """(panel) => {
   const found = new Set();
-  for (const fraction of panel.querySelectorAll('mjx-assistive-mml mfrac')) {
+  for (const fraction of panel.querySelectorAll('math mfrac')) {
     const [top, bottom] = fraction.children;
     if (top.textContent.replace(/\\s/g, '') !== '∂E') continue;
     const theta = bottom.querySelector('msubsup');
@@ -109,8 +109,9 @@ def test_clicking_an_edge_shows_its_derivation_and_selects_it(playground, key, s
     expect(page.locator(edge(key))).to_contain_class("bw-selected")
     expect(page.locator(".bw-network .bw-selected")).to_have_count(1)
     body = page.locator(f'.bw-derivation [data-weight="{key}"]')
-    body.locator("mjx-container").first.wait_for()
+    body.locator("math").first.wait_for()
     assert body.evaluate(DERIVED_THETAS_JS) == [tex_label]
+    expect(page.locator(".bw-derivation mjx-container")).to_have_count(0)  # no MathJax
     expect(body.locator(".bw-check")).to_have_attribute("data-agree", "true")
     expect(page.locator(".bw-weight .widget-label")).to_have_text(unicode_label)
     assert playground.kernel.eval("pg.selected") == parameter(key)
@@ -198,7 +199,7 @@ def test_play_trains_xor_live_and_pause_stops_it(playground):
     assert playground.kernel.stays("pg.epoch", stopped_at, duration=0.5)
     expect(page.locator(".bw-network")).to_have_attribute("data-epoch", str(stopped_at))
     expect(play).to_contain_text("Play")
-    page.locator('.bw-derivation [data-weight="1,0,1"] mjx-container').first.wait_for()
+    page.locator('.bw-derivation [data-weight="1,0,1"] math').first.wait_for()
     # Once paused, the derivation shows the final weights' numbers, not an older frame's.
     n = playground.kernel.eval("pg.instance_slider.value")  # the instance the panel shows
     gradient = playground.kernel.eval(

@@ -11,6 +11,7 @@ import ipywidgets as w
 import traitlets
 
 from ...engine import datasets
+from ..derivation_panel import DerivationView
 from ..views import LossView, NetworkView
 from .settings import (
     ACTIVATION_NAMES,
@@ -81,8 +82,7 @@ class Controls:
             value=0, min=0, max=3, description="instance n", style=narrow
         )
         self.instance_slider.add_class("bw-instance")
-        self.derivation = w.HTMLMath(layout=w.Layout(width="100%"))
-        self.derivation.add_class("bw-derivation")
+        self.derivation = _hooked(DerivationView(layout=w.Layout(width="100%")), "bw-derivation")
 
         self.dataset_select = w.Dropdown(
             options=list(datasets.NAMES), description="dataset", style=narrow

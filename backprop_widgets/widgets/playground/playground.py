@@ -133,6 +133,7 @@ class Playground(w.VBox):
         c.load_button.on_click(lambda _: self.say(*files.load_from_ui(self)))
         c.instance_slider.observe(lambda _: self._show(derive=True), "value")
         c.panels.observe(lambda _: self.presenter.sync_demo(), "selected_index")
+        c.derivation.observe(lambda _: self.presenter.derivation.request(True), "show_sympy")
         self.settings.observe(self._on_setting, list(ARGUMENTS))
         self.observe(self.selection.changed, "selected")
         self.observe(self.player.playing_changed, "playing")

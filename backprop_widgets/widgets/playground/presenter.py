@@ -18,7 +18,7 @@ import ipywidgets as w
 from ...notation import key_of
 from ...notation.numbers import text
 from ..demo import StepThrough
-from ..derivation_panel import derivation_html
+from ..derivation_panel import derivation_state
 from ..slice_view import ErrorSlice
 from ..surface_view import DecisionSurface
 
@@ -185,9 +185,20 @@ class Presenter:
         pg = self.pg
         self.derivation_throttle.last = time.perf_counter()
         n, session = pg.instance, pg.session
-        pg.derivation.value = derivation_html(
-            pg.net, pg.selected, session.X[n], session.Y[n], n, pg.learning_rate
+        update = "the next online update" if pg.batch_size == 1 else "an online update on it"
+        state = derivation_state(
+            pg.net,
+            pg.selected,
+            session.X[n],
+            session.Y[n],
+            n,
+            pg.learning_rate,
+            sympy=pg.derivation.show_sympy,
+            update=update,
         )
+        with pg.derivation.hold_sync():
+            for name, value in state.items():
+                setattr(pg.derivation, name, value)
 
     @property
     def demo(self) -> StepThrough:
