@@ -10,15 +10,13 @@ node in the diagram.
 
 from __future__ import annotations
 
-import html
-
 import anywidget
 import ipywidgets as w
 import numpy as np
 import traitlets
 
 from ..engine.mlp import MLP
-from ..notation import formulas, node_name, subscript, theta_name
+from ..notation import formulas, mathml, node_name, subscript, theta_name
 from ..notation.numbers import text as number_text
 from ..notation.numbers import vector_text as values_text
 from ..teaching.answers import parse_number
@@ -103,8 +101,8 @@ class DeltaQuiz(w.VBox):
         self.inputs.observe(self._on_entries, "entries")
         intro = w.HTML(
             "<b>Fill in δ for every node</b>, with the lecture's sign: "
-            f"{html.escape(formulas.output_delta().text)} at the output, "
-            f"{html.escape(formulas.hidden_delta().text)} further in. "
+            f"{mathml.math(formulas.output_delta().latex)} at the output, "
+            f"{mathml.math(formulas.hidden_delta().latex)} further in. "
             "Then press <i>Check</i> (or Enter)."
         )
         super().__init__([intro, self.view, self.inputs])

@@ -285,11 +285,11 @@ class Playground(w.VBox):
         kind = "bw-error" if error else "bw-info"
         self.message.value = f'<span class="{kind}">{html.escape(text)}</span>' if text else ""
 
-    def refresh(self, immediately: bool = True) -> None:
+    def refresh(self, immediately: bool = True, derive: bool = True) -> None:
         """Show the current numbers in every view, the derivation too (at once, or when no
         other refresh follows within 0.15 s): after the network was changed by hand,
         ``pg.net.weights[0][...] = …``."""
-        self._show(derive=True, immediately=immediately)
+        self._show(derive=derive, immediately=immediately)
 
     def _show(self, derive: bool = False, immediately: bool = False) -> None:
         """Every view up to date; the open demo too, unless training plays."""

@@ -130,7 +130,8 @@ class Selection:
             pg.slice_view.parameter = None
         pg.presenter.slice_throttle.reset()
         self.slider.show(pg.net, change["new"])
-        pg.refresh()
+        pg.presenter.show_derivation()  # first: the panel is what the click asks for
+        pg.refresh(derive=False)
 
     def edit(self, value: float) -> None:
         """A person set θ on the slider: the network, the loss curve and the views follow."""
