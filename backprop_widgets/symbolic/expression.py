@@ -2,7 +2,8 @@
 
 The expression is built from the paths (``paths``), not by differentiating a fully expanded E:
 one product −(y_k − a^L_k) g'(z^L_k) θ^(L-1)_km … g'(z^(l+1)_i) a^l_j per path, or, beyond
-``PATH_LIMIT`` paths, the same product inside a ``sympy.Sum`` over the node indices.
+``PATH_LIMIT`` paths, the same product inside a ``sympy.Sum`` over the node indices of the
+layers of several nodes (a layer of one node is written with its node, never summed 1 … 1).
 ``lambdified`` compiles it with ``sympy.lambdify`` (``compiled`` feeds it a call's numbers) and
 ``mathml`` prints it as presentation MathML.
 """
@@ -80,7 +81,7 @@ def symbols(n_layers: int) -> Symbols:
 
 def chain_rule(paths: Paths, s: Symbols) -> sympy.Expr:
     """∂E/∂θ as the chain-rule product-sum: listed paths, or a Σ over node indices."""
-    layer, i, j = paths.parameter
+    layer, _, j = paths.parameter
     layers = paths.path_layers
 
     def product(nodes: list) -> list:
@@ -95,12 +96,14 @@ def chain_rule(paths: Paths, s: Symbols) -> sympy.Expr:
     if paths.enumerated:
         products = [product([int(n) + 1 for n in row]) for row in paths.path_nodes]
         return sympy.Add(*[sympy.Mul(sympy.S.NegativeOne, *factors) for factors in products])
-    # Indices as shown: 1-based nodes; a letter for each layer summed over.
+    # Indices as shown: 1-based nodes; a letter for each layer summed over, and no Σ over a
+    # layer of one node (its node is written instead), as in the LaTeX.
     index = {
         q: sympy.Symbol(letter, integer=True, positive=True) for q, letter in paths.letters.items()
     }
-    nodes = [index[q] for q in paths.free_layers] + [i + 1]
-    limits = [(index[q], 1, paths.sizes[q]) for q in reversed(paths.free_layers)]
+    shown = zip(layers, paths.sum_nodes(), strict=True)
+    nodes = [index[q] if q in index else n + 1 for q, n in shown]
+    limits = [(index[q], 1, paths.sizes[q]) for q in reversed(paths.letters)]
     return sympy.Mul(sympy.S.NegativeOne, sympy.Sum(sympy.Mul(*product(nodes)), *limits))
 
 

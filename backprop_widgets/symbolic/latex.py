@@ -19,7 +19,7 @@ from typing import Any
 
 from ..notation import formulas, numbers
 from . import names as tex
-from .paths import Key
+from .paths import PATH_LIMIT, Key
 from .terms import Terms
 
 _PER_LINE = 4  # path values per line of a sum
@@ -177,7 +177,7 @@ class Sections:
     def chain_sum(self) -> Template:
         paths = self.paths
         theta = tex.theta(*paths.parameter)
-        sums = " ".join(tex.sigma(paths.letters[q], paths.sizes[q]) for q in paths.free_layers)
+        sums = " ".join(tex.sigma(letter, paths.sizes[q]) for q, letter in paths.letters.items())
         specs = [self.terms.factor(key) for key in paths.sum_keys()]
         meaning = r"\, ".join(s.meaning for s in specs)
         t = Template()
@@ -189,7 +189,8 @@ class Sections:
         t.text("&= ").slot(("value",))
         t.text(rf" \quad {tex.words(f'(the {paths.n_paths} path products, summed)')}").row()
         return t.text(
-            r"&\text{Too many paths to list: the backward pass sums them layer by layer.}"
+            rf"&\text{{More than {PATH_LIMIT} paths, not listed: the backward pass below sums "
+            r"them layer by layer.}"
         )
 
     # the error terms δ
@@ -224,24 +225,34 @@ class Sections:
         updated.slot(("dtheta",), numbers.latex_signed).text(" = ").slot(("updated",))
         return t.text(tex.align(formulas.update(*shown).latex)).when(("dtheta",), updated)
 
+    def _delta_row(self, t: Template, q: int, m: int) -> None:
+        """δ^q_m of one node, its meaning, then its numbers: (y − a) · g'(z) for an output node;
+        for a hidden node the sum over the layer above as the meaning writes it, in parentheses
+        only when it has several terms (θ · δ alone for one node above, one number for a Σ),
+        times g'(z)."""
+        paths = self.paths
+        t.text(rf"{tex.delta(q, m)} &= {self.terms.delta_meaning(q, m)} = ")
+        if q == paths.output:
+            t.text("(").slot(("y", m)).text(" - ")
+            t.slot(("a", q, m), numbers.latex_factor).text(")")
+        elif paths.enumerated or len(paths.nodes(q + 1)) == 1:
+            below = paths.nodes(q + 1)
+            t.text(r"\bigl(" if len(below) > 1 else "")
+            for n, k in enumerate(below):
+                t.text(" + " if n else "").slot(("theta", q, k, m), numbers.latex_factor)
+                t.text(r" \cdot ").slot(("delta", q + 1, k), numbers.latex_factor)
+            t.text(r"\bigr)" if len(below) > 1 else "")
+        else:  # the Σ over the layer above, as one number
+            t.slot(("dsum", q, m), numbers.latex_factor)
+        t.text(r" \cdot ").slot(("gp", q, m), numbers.latex_factor)
+        t.text(" = ").slot(("delta", q, m))
+
     def delta(self) -> Template:
-        paths, terms = self.paths, self.terms
+        paths = self.paths
         t = self._delta_heading()
         for q in paths.path_layers:
             for m in paths.nodes(q):
-                t.text(rf"{tex.delta(q, m)} &= {terms.delta_meaning(q, m)} = ")
-                if q == paths.output:
-                    t.text("(").slot(("y", m)).text(" - ")
-                    t.slot(("a", q, m), numbers.latex_factor).text(")")
-                else:
-                    below = paths.nodes(q + 1)
-                    t.text(r"\bigl(" if len(below) > 1 else "")
-                    for n, k in enumerate(below):
-                        t.text(" + " if n else "").slot(("theta", q, k, m), numbers.latex_factor)
-                        t.text(r" \cdot ").slot(("delta", q + 1, k), numbers.latex_factor)
-                    t.text(r"\bigr)" if len(below) > 1 else "")
-                t.text(r" \cdot ").slot(("gp", q, m), numbers.latex_factor)
-                t.text(" = ").slot(("delta", q, m))
+                self._delta_row(t, q, m)
                 if m == paths.nodes(q)[0]:
                     self._carries_back(t, q)
                 t.row()
@@ -250,15 +261,13 @@ class Sections:
     def delta_sum(self) -> Template:
         paths, terms = self.paths, self.terms
         t = self._delta_heading()
-        for q in paths.free_layers:
-            m = paths.letters[q]
-            t.text(rf"{tex.delta(q, m)} &= {terms.delta_meaning(q, m)}: \quad ")
-            t.text(rf"\delta^{{{q + 1}}} = ").slot(("vector", "delta", q), numbers.latex_vector)
+        for q, m in zip(paths.path_layers, paths.sum_nodes(), strict=True):
+            if isinstance(m, str):  # a layer summed over: its δ as a vector
+                t.text(rf"{tex.delta(q, m)} &= {terms.delta_meaning(q, m)}: \quad ")
+                t.text(rf"\delta^{{{q + 1}}} = ")
+                t.slot(("vector", "delta", q), numbers.latex_vector)
+            else:  # a layer of one node, or node i of layer l+1
+                self._delta_row(t, q, m)
             self._carries_back(t, q)
             t.row()
-        q, i = paths.parameter.l + 1, paths.parameter.i
-        t.text(rf"{tex.delta(q, i)} &= {terms.delta_meaning(q, i)} = ")
-        t.slot(("dsum", q, i), numbers.latex_factor).text(r" \cdot ")
-        t.slot(("gp", q, i), numbers.latex_factor).text(" = ").slot(("delta", q, i))
-        self._carries_back(t, q)
-        return self._delta_result(t.row())
+        return self._delta_result(t)

@@ -19,8 +19,9 @@ import numpy as np
 
 from ..notation.address import Parameter
 
-PATH_LIMIT = 16
-"""Up to this many paths are listed one by one; beyond it the derivation sums them with Σ."""
+PATH_LIMIT = 4
+"""Up to this many paths are listed one by one; beyond it the derivation sums them with Σ
+(a handful of rows a reader can follow: [3, 4, 4, 4, 1] would list 16 paths, three rows each)."""
 
 GATHER_LIMIT = 1 << 16  # paths multiplied out one by one in NumPy; beyond, summed layer by layer
 LETTERS = ("k", "m", "n", "p", "r", "s", "t", "u", "v", "w")  # path indices, output first
@@ -71,7 +72,9 @@ class Paths:
     free_layers : tuple of int
         Those where a path may pass any node (all but the last, where it reaches node i).
     letters : dict
-        The index letter of each free layer in the Σ form: k for the output, then m, n, …
+        The index letter of each layer the Σ form sums over: the free layers with more than one
+        node, lettered by position (k for the output, then m, n, …). A free layer of one node
+        has no letter and no Σ: its one node is written instead (k = 1).
     n_paths : int
     enumerated : bool
         Whether there are few enough paths (``PATH_LIMIT``) to list them one by one.
@@ -86,7 +89,7 @@ class Paths:
         self.output = len(sizes) - 1
         self.path_layers = tuple(range(self.output, parameter.l, -1))
         self.free_layers = self.path_layers[:-1]
-        self.letters = dict(zip(self.free_layers, LETTERS, strict=False))
+        self.letters = {q: _letter(c) for c, q in enumerate(self.free_layers) if sizes[q] > 1}
         self.n_paths = math.prod(sizes[q] for q in self.free_layers)
         self.enumerated = self.n_paths <= PATH_LIMIT
         self.path_nodes = self._path_nodes() if self.n_paths <= GATHER_LIMIT else None
@@ -126,9 +129,14 @@ class Paths:
         keys.append(("a", self.parameter.l, self.parameter.j))
         return keys
 
+    def sum_nodes(self) -> list:
+        """The nodes of the Σ form by path layer: a letter for each layer summed over, else
+        the one node there (node i in layer l+1, node 0 in a layer of one node)."""
+        return [self.letters.get(q, self.nodes(q)[0]) for q in self.path_layers]
+
     def sum_keys(self) -> list:
-        """The factor keys of the Σ form: a letter for each free layer, then node i."""
-        return self.path_keys([self.letters.get(q, self.parameter.i) for q in self.path_layers])
+        """The factor keys of the Σ form (``sum_nodes``)."""
+        return self.path_keys(self.sum_nodes())
 
     def products(self, values) -> np.ndarray | None:
         """The product of the factors along each path, shape (n_paths,), or None if too many.
@@ -158,6 +166,12 @@ class Paths:
         for q in layers[1:]:
             partial = (partial @ values.weights[q]) * values.g_prime[q]
         return float(partial[self.parameter.i] * values.a_in)
+
+
+def _letter(position: int) -> str:
+    """The index letter of the free layer at ``position`` (0 for the output): k, m, n, …, then
+    w10, w11, … for networks deeper than there are letters."""
+    return LETTERS[position] if position < len(LETTERS) else f"{LETTERS[-1]}{position}"
 
 
 def _node(index) -> int | str:

@@ -133,12 +133,17 @@ class Terms:
         return meaning + (f" + {tex.theta(q - 1, m, 'bias')}" if self.bias else "")
 
     def delta_meaning(self, q: int, m: int | str) -> str:
-        """δ^q_m in the symbols of the nodes on the paths: the lecture's output or hidden δ."""
+        """δ^q_m in the symbols of the nodes on the paths: the lecture's output or hidden δ.
+
+        The hidden δ's sum over the layer above (listed, or a Σ in the Σ form) stands in
+        parentheses before g'(z) when it has several terms; a layer above of one node gives one
+        term, written without parentheses and without a Σ: θ^q_1m δ^(q+1)_1 g'(z^q_m).
+        """
         paths = self.paths
         if q == paths.output:
             return rf"({tex.y(m)} - {tex.a(q, m)})\, {tex.g_prime(q, m)}"
         below = paths.nodes(q + 1)
-        if paths.enumerated:
+        if len(below) == 1 or paths.enumerated:
             inner = " + ".join(rf"{tex.theta(q, k, m)}\, {tex.delta(q + 1, k)}" for k in below)
         else:
             k = paths.letters[q + 1]

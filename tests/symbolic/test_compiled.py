@@ -63,6 +63,8 @@ SIGMA_FORMS = [  # a first-layer parameter has more than PATH_LIMIT paths
     [1, 2, 3, 3, 2],  # 2 · 3 · 3 = 18
     [2, 2, 5, 5, 1],  # 1 · 5 · 5 = 25
     [3, 4, 4, 4, 2],  # 2 · 4 · 4 = 32
+    [2, 3, 1, 3, 2],  # 2 · 3 · 1 = 6, a hidden layer of one node
+    [2, 8, 8, 1],  # 1 · 8 = 8, one output node
 ]
 
 
@@ -89,6 +91,10 @@ def test_symbolic_value_of_a_sigma_form_sums_every_path(case):
     net, parameter, x, y = case
     d = derive(net, *parameter, x=x, y=y)
     assert d.n_paths > PATH_LIMIT and not d.enumerated
+    # One Σ, over the layers of several nodes only (no Σ from 1 to 1), covering every path.
+    (total,) = d.expr.atoms(sympy.Sum)
+    assert all(last > first == 1 for _, first, last in total.limits)
+    assert np.prod([last for *_, last in total.limits]) == d.n_paths
     expected = backprop_entry(net, parameter, x, y)
     assert d.symbolic_value == pytest.approx(expected, rel=1e-12, abs=1e-14)
 
@@ -226,3 +232,12 @@ def test_mathml_of_a_sigma_form_has_one_sum_per_letter():
     assert all(text(e[0]) == "∑" for e in root.iter(f"{MATHML}munderover"))
     weights = {text(e[1]) for e in root.iter(f"{MATHML}msubsup") if text(e[0]) == "θ"}
     assert weights == {"km", "mn", "n2"}
+
+
+def test_mathml_of_a_sigma_form_writes_the_one_output_node_instead_of_summing_over_it():
+    d = derive(bw.MLP([2, 8, 8, 1], seed=0), 0, 0, 0, x=[0.5, -1.0], y=0.3)
+    root = parsed(d.expr_mathml)
+    assert [(text(e[1]), text(e[2])) for e in root.iter(f"{MATHML}munderover")] == [("m=1", "8")]
+    scripts = {(text(e[0]), text(e[1]), text(e[2])) for e in root.iter(f"{MATHML}msubsup")}
+    assert {("a", "1", "4"), ("θ", "1m", "3"), ("θ", "m1", "2")} <= scripts
+    assert {text(e) for e in root.iter(f"{MATHML}msub")} == {"y1"}

@@ -172,11 +172,19 @@ def test_hidden_delta_sums_over_downstream_nodes_with_the_weight_of_the_layer_ab
 
 
 def test_exactly_path_limit_paths_are_still_listed_one_by_one():
-    net = bw.MLP([1, 1, 4, 4], seed=0)
-    d = derive(net, 0, 0, 0, x=[0.7], y=[0, 1, 0, 1])
-    assert d.n_paths == PATH_LIMIT == 16
-    assert len(d.paths) == 16 and d.enumerated
-    assert "a sum over" not in d.latex
+    net = bw.MLP([1, 1, 2, 2], seed=0)
+    d = derive(net, 0, 0, 0, x=[0.7], y=[0, 1])
+    assert d.n_paths == PATH_LIMIT == 4
+    assert len(d.paths) == 4 and d.enumerated
+    assert "a sum over" not in d.latex and r"\sum_{k" not in d.latex
+
+
+def test_a_handful_of_paths_at_most_is_listed_before_the_sigma_form():
+    net = bw.MLP([3, 4, 4, 4, 1], seed=0)
+    d = derive(net, 0, 0, 0, x=[-1.0, 0.0, 1.0], y=0.0)
+    assert d.n_paths == 16 and not d.enumerated
+    assert d.sections["chain"].count(r"\\") == 4  # title, Σ of symbols, of meanings, value, note
+    assert r"\text{More than 4 paths, not listed" in d.sections["chain"]
 
 
 def test_more_than_path_limit_paths_are_summed_with_sigma_in_delta_form():
@@ -198,6 +206,46 @@ def test_more_than_path_limit_paths_are_summed_with_sigma_in_delta_form():
     assert float(d.substituted()) == pytest.approx(d.value, rel=1e-12)
     # ∂E/∂a^5, then ∂a/∂z and ∂z/∂a for layers 5, 4 and 3, ∂a^2_2/∂z^2_2 and ∂z^2_2/∂θ^1_21
     assert [len(position) for position in d.chain] == [2, 2, 6, 3, 9, 3, 3, 1, 1]
+
+
+def test_sigma_form_sums_over_no_layer_of_one_node_and_writes_its_node():
+    net = bw.MLP([2, 8, 8, 1], seed=0)
+    x, y = [0.5, -1.0], 0.3
+    d = derive(net, 0, 0, 0, x=x, y=y)
+    assert d.n_paths == 8 and not d.enumerated
+    assert not re.search(r"\\sum_\{\w+=1\}\^\{1\}", d.latex)
+    assert r"&= \sum_{m=1}^{8} \frac{\partial E}{\partial a^{4}_{1}}" in d.latex
+    assert r"&= -\sum_{m=1}^{8} (y_{1} - a^{4}_{1})\, g'(z^{4}_{1})\, \theta^{3}_{1m}" in d.latex
+    # The one output node's δ with its numbers; the layer below it, one term without ( ).
+    assert r"\delta^{4}_{1} &= (y_{1} - a^{4}_{1})\, g'(z^{4}_{1}) = (0.3 - " in d.latex
+    assert r"\delta^{3}_{m} &= \theta^{3}_{1m}\, \delta^{4}_{1}\, g'(z^{3}_{m}): \quad" in d.latex
+    assert (
+        r"\delta^{2}_{1} &= \Bigl(\sum_{m=1}^{8} \theta^{2}_{m1}\, \delta^{3}_{m}\Bigr)" in d.latex
+    )
+    (total,) = d.expr.atoms(sympy.Sum)
+    assert [(str(k), first, last) for k, first, last in total.limits] == [("m", 1, 8)]
+    assert d.symbolic_value == pytest.approx(d.value, rel=1e-12)
+    assert float(d.substituted()) == pytest.approx(d.value, rel=1e-12)
+
+
+def test_a_sum_of_several_terms_stands_in_parentheses_and_a_single_term_does_not():
+    net = bw.MLP([2, 3, 1, 3, 2], seed=1)
+    d = derive(net, 0, 1, 0, x=[0.3, -0.5], y=[0.1, 0.9])  # 2 · 3 · 1 = 6 paths: the Σ form
+    assert d.n_paths == 6 and not d.enumerated
+    assert r"\sum_{k=1}^{2} \sum_{m=1}^{3} \frac" in d.latex
+    # δ^3_1 sums over the 3 nodes above it: ( ) around the Σ, its value one number.
+    assert re.search(
+        r"\\delta\^\{3\}_\{1\} &= \\Bigl\(\\sum_\{m=1\}\^\{3\} \\theta\^\{3\}_\{m1\}\\, "
+        r"\\delta\^\{4\}_\{m\}\\Bigr\)\\, g'\(z\^\{3\}_\{1\}\) = [-\d.]+ \\cdot ",
+        d.latex,
+    )
+    # δ^2_2 has one node above it: θ δ g'(z), no ( ), and its numbers θ · δ · g'(z).
+    theta, delta = net.weights[1][0, 1], net.trace([0.3, -0.5], [0.1, 0.9]).delta[2][0]
+    assert (
+        rf"\delta^{{2}}_{{2}} &= \theta^{{2}}_{{12}}\, \delta^{{3}}_{{1}}\, g'(z^{{2}}_{{2}}) = "
+        rf"{theta:.4g} \cdot {delta:.4g} \cdot " in d.latex
+    )
+    assert d.symbolic_value == pytest.approx(d.value, rel=1e-12)
 
 
 def test_wide_network_first_layer_weight():
@@ -371,6 +419,11 @@ def test_latex_is_balanced_and_shows_four_significant_digits(case):
     # "\ " is a macro in MathJax: expanding it copies the rest of the formula into a buffer of
     # 5 KB, which a long derivation overflows ("MathJax internal buffer size exceeded").
     assert not re.search(r"(?<!\\)\\ ", d.latex)
+    assert not re.search(r"\\sum_\{\w+=1\}\^\{1\}", d.latex)  # no Σ over one node
+    for term in d.phase("backward"):  # δ: ( ) around a sum of several terms, and only there
+        if term.symbol.startswith(r"\delta"):
+            several = r"\sum" in term.meaning or " + " in term.meaning
+            assert (r"\Bigl(" in term.meaning) == several, term.meaning
     for number in re.findall(r"\d+\.\d+", d.latex):
         assert len(number.replace(".", "").lstrip("0")) <= 4, number
 
