@@ -85,18 +85,18 @@ def progress(text: str) -> None:
 
 # -------------------------------------------------------------------------------- in the kernel
 
-# Wraps the action of the playground's derivation debounce (every request goes through it) to record
-# how long each derivation takes in the kernel: derive, the backprop and finite-difference checks
-# and the HTML. The playground's code is not changed.
+# Wraps the presenter's show_derivation (a click calls it; later requests go through its
+# debounce) to record how long each derivation takes in the kernel: derive, the three-way check
+# and the MathML. The playground's code is not changed.
 INSTRUMENT = """
 def _bw_time_derivations(pg, clock=__import__('time').perf_counter):
-    show = pg.presenter.derivation.action
+    show = pg.presenter.show_derivation
     pg.bench_derivations = []
     def timed():
         start = clock()
         show()
         pg.bench_derivations.append(clock() - start)
-    pg.presenter.derivation.action = timed
+    pg.presenter.show_derivation = pg.presenter.derivation.action = timed
 _bw_time_derivations(pg)
 """
 TAKE_DERIVATIONS = "(lambda d: (list(d), d.clear())[0])(pg.bench_derivations)"
