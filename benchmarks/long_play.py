@@ -1,0 +1,203 @@
+"""A long lecture in a real browser: does memory grow while the playground plays?
+
+Run from the repository root (needs ``pip install -e ".[test]"`` and Debian's chromium)::
+
+    .venv/bin/python benchmarks/long_play.py [--minutes 60] [--every 60]
+
+The script starts its own ``jupyter lab`` on a free loopback port and a headless Chromium with
+the browser tests' harness (``tests/browser/conftest.py``, loaded by path), and plays the
+notebook of the memory test (``tests/browser/test_memory.py``, loaded by path for its scene and
+its readings): spiral data on [2, 8, 8, 1], the weight θ¹₁₁ clicked (its derivation is redrawn
+once a second while playing), the step-through demo's panel open, Play pressed. Then, every
+``--every`` seconds for ``--minutes`` minutes (an hour by default), it reads:
+
+- the epochs trained so far (``pg.epoch``);
+- the page's JS heap retained after a forced garbage collection (CDP
+  ``HeapProfiler.collectGarbage``, then ``Runtime.getHeapUsage``'s ``usedSize``): the figure
+  the memory test bounds;
+- Blink's own heap after that collection (``embedderHeapUsedSize``: DOM, layout, styles) and
+  the page's DOM nodes (``Memory.getDOMCounters``);
+- the resident memory of all of Chromium's renderer processes (``VmRSS`` in ``/proc``);
+- the kernel's resident memory (``VmRSS`` of ``/proc/self/status``, read in the kernel).
+
+It prints a Markdown table of the readings and a summary: each figure's growth per hour, the
+least-squares slope over the readings after the first minute (the warm-up). It is a
+benchmark, not a test: nothing is asserted. Note that renderer RSS also counts what Playwright's
+DevTools session keeps (it records every request, ``data:`` images included), which a browser
+without DevTools open does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import os
+import platform
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+HARNESS_PATH = ROOT / "tests" / "browser" / "conftest.py"
+MEMORY_TEST_PATH = ROOT / "tests" / "browser" / "test_memory.py"
+WARM_UP_MINUTES = 1.0  # readings before this are left out of the slopes
+
+COLUMNS = {  # key: (heading, digits)
+    "js_heap": ("JS heap after GC (MiB)", 1),
+    "dom_heap": ("Blink heap after GC (MiB)", 1),
+    "nodes": ("DOM nodes", 0),
+    "renderers": ("renderers' RSS (MiB)", 0),
+    "kernel": ("kernel RSS (MiB)", 1),
+}
+
+
+def load(name: str, path: Path) -> Any:
+    """A Python file as a module (the browser tests' folder is no package)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def progress(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def slope_per_hour(points: list[tuple[float, float]]) -> float:
+    """The least-squares slope of (minutes, value) points, per hour."""
+    if len(points) < 2:
+        return float("nan")
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    return 60 * sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else float("nan")
+
+
+def reproduce_command() -> str:
+    exe = Path(os.path.abspath(sys.executable))  # not resolved: keep the venv's own path
+    with contextlib.suppress(ValueError):
+        exe = exe.relative_to(ROOT)
+    script = os.path.relpath(Path(__file__).resolve(), ROOT)
+    args = "".join(f" {shlex.quote(a)}" for a in sys.argv[1:])
+    return f"cd {shlex.quote(str(ROOT))} && {shlex.quote(str(exe))} {script}{args}"
+
+
+def versions(browser: Any) -> str:
+    from importlib.metadata import version
+
+    packages = ("backprop_widgets", "jupyterlab", "ipywidgets", "anywidget", "playwright")
+    return ", ".join(f"{name} {version(name)}" for name in packages) + (
+        f", chromium {browser.version}"
+    )
+
+
+def play(memory: Any, browser: Any, view: Any, minutes: float, every: float) -> list[dict]:
+    """Press Play in ``view`` and read every ``every`` seconds for ``minutes``; then pause."""
+    kernel = memory.start_playing(view)
+    started = time.monotonic()
+    heap = memory.BrowserHeap(view.page)
+    rows = []
+    try:
+        for n in range(int(minutes * 60 // every) + 1):
+            time.sleep(max(0.0, started + n * every - time.monotonic()))
+            row = {"minute": (time.monotonic() - started) / 60, **heap.retained()}
+            row["renderers"] = memory.renderers_rss(browser)
+            row["kernel"] = kernel.rss()
+            row["epoch"] = kernel.eval("pg.epoch")
+            row["playing"] = kernel.eval("pg.playing")
+            rows.append(row)
+            progress(
+                f"minute {row['minute']:.1f}: epoch {row['epoch']}, JS heap "
+                f"{row['js_heap']:.1f} MiB, kernel {row['kernel']:.1f} MiB"
+            )
+            if not row["playing"]:
+                progress("the playground stopped playing; no more readings")
+                break
+    finally:
+        with contextlib.suppress(Exception):
+            memory.stop_playing(view, kernel)
+        kernel.close()
+    return rows
+
+
+def report(rows: list[dict], about: str, began: float, load_before: float) -> str:
+    lines = [
+        "# backprop_widgets in the browser: memory through a long play\n",
+        f"reproduce:\n\n    {reproduce_command()}\n",
+        f"python {platform.python_version()} on {platform.platform()}, {os.cpu_count()} cores",
+        f"{about}; JupyterLab and Chromium started by this script, headless",
+        f"load average {load_before:.2f} at start, {os.getloadavg()[0]:.2f} at the end; "
+        f"{time.perf_counter() - began:.0f} s in all\n",
+        "Spiral [2, 8, 8, 1], θ¹₁₁ selected, the demo's panel open, playing from minute 0.\n",
+        "| minute | epochs | " + " | ".join(head for head, _ in COLUMNS.values()) + " |",
+        "|---:|---:|" + "---:|" * len(COLUMNS),
+    ]
+    for row in rows:
+        cells = [f"{row['minute']:.1f}", f"{row['epoch']:,}"]
+        cells += [f"{row[key]:,.{digits}f}" for key, (_, digits) in COLUMNS.items()]
+        lines.append("| " + " | ".join(cells) + " |")
+    warm = [row for row in rows if row["minute"] >= WARM_UP_MINUTES - 0.05]
+    growth = []
+    for key, (head, digits) in COLUMNS.items():
+        per_hour = slope_per_hour([(row["minute"], row[key]) for row in warm])
+        unit = "" if key == "nodes" else " MiB"
+        name = head.split(" (")[0]
+        growth.append(f"{name} {per_hour:+,.{max(digits, 1)}f}{unit}/h")
+    if len(warm) < 2:
+        lines += ["", "**Growth per hour**: too few readings after the warm-up for a slope."]
+    else:
+        span = f"minutes {warm[0]['minute']:.0f}…{warm[-1]['minute']:.0f}"
+        lines += [
+            "",
+            f"**Growth per hour** (least-squares slope over {span}, after the warm-up): "
+            + "; ".join(growth)
+            + ".",
+        ]
+    if rows and not rows[-1]["playing"]:
+        lines.append("\n**The playground stopped playing before the end.**")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=60.0, help="how long to play")
+    parser.add_argument("--every", type=float, default=60.0, help="seconds between readings")
+    args = parser.parse_args(argv)
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        print("chromium is not installed; `make chromium` installs Debian's package")
+        return 2
+    harness = load("browser_harness", HARNESS_PATH)
+    memory = load("memory_test", MEMORY_TEST_PATH)
+    from playwright.sync_api import sync_playwright
+
+    began = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    with contextlib.ExitStack() as stack:
+        base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bw-long-play-")))
+        progress("starting jupyter lab")
+        server = harness.JupyterServer.start("lab", base)
+        stack.callback(server.stop)
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=harness.CHROMIUM_ARGS
+        )
+        stack.callback(browser.close)
+        about = versions(browser)
+        path = server.write_notebook("long-play.ipynb", memory.PLAYGROUND_CELL)
+        with harness.notebook_page(browser, server, path, workspace="long-play") as view:
+            progress(f"playing for {args.minutes:g} minutes")
+            rows = play(memory, browser, view, args.minutes, args.every)
+    print(report(rows, about, began, load_before))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
