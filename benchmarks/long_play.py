@@ -22,9 +22,14 @@ once a second while playing), the step-through demo's panel open, Play pressed. 
 
 It prints a Markdown table of the readings and a summary: each figure's growth per hour, the
 least-squares slope over the readings after the first minute (the warm-up). It is a
-benchmark, not a test: nothing is asserted. Note that renderer RSS also counts what Playwright's
-DevTools session keeps (it records every request, ``data:`` images included), which a browser
-without DevTools open does not.
+benchmark, not a test: nothing is asserted.
+
+Reading the renderers' RSS: Playwright drives Chromium through DevTools with the Network domain
+on, and DevTools then keeps a copy of every resource the page loads, up to 200 MB (Chromium's
+default buffer), the decision surface's ``data:`` image (5 a second) included. So under this
+script the renderers grow by up to that much in the first minutes and then stop; a browser
+with no DevTools attached keeps no such copies. Chromium's cache of decoded images (discardable,
+with a fixed budget) also fills up in the first minutes.
 """
 
 from __future__ import annotations

@@ -170,7 +170,7 @@ def edge(key: str) -> str:
 
 def start_playing(view: Any) -> QuietKernel:
     """Run the notebook, click ``WEIGHT``, open the demo's panel, press Play; return a quiet
-    client of the kernel for what comes next (the harness's own is used only before Play)."""
+    client of the kernel for what comes next (the harness's own is closed before Play)."""
     page = view.page
     view.run_all()
     page.locator(edge(WEIGHT)).wait_for(state="attached")
@@ -183,6 +183,9 @@ def start_playing(view: Any) -> QuietKernel:
     derivation = f'.bw-derivation .bw-derivation-body[data-weight="{WEIGHT}"] math'
     page.locator(derivation).first.wait_for()
     kernel = QuietKernel.of(view)
+    # The harness's client would now sit on IOPub unread: the kernel would queue up to ZeroMQ's
+    # high-water mark of widget messages (megabytes) for it, and count them in its RSS.
+    view.kernel.close()
     play = page.locator(".bw-play")
     play.click()
     expect(play).to_contain_text("Pause")
