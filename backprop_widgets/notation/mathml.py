@@ -26,6 +26,10 @@ _TITLE = re.compile(r"^\s*&?\s*\\text\{")
 _ROW_END = re.compile(r"\\\\(\[[^\]]*\])?")
 DISPLAY = "\\displaystyle "  # fractions and sums at full size, as in displayed maths
 _BREAKS = (" = ", " + ", " - ", r" \cdot ", r"\quad ", r",\; ")
+# A minus right after another operator (=, ←, an opening parenthesis, a comma, …) is a sign, as
+# TeX reads it: "= −0.4". MathML would space it as subtraction unless told it is a prefix.
+_SIGN = re.compile(r"(<mo(?: [^>]*)?>(?P<before>[^<]*)</mo>)<mo>&#x02212;</mo>")
+_CLOSERS = {"&#x00029;", "&#x0005D;", "&#x0007D;", "&#x0007C;", "&#x02016;", "&#x0221E;"}
 
 
 def _top_mask(latex: str) -> bytearray:
@@ -81,7 +85,14 @@ def _rows_of(body: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def math(latex: str, display: bool = False) -> str:
     """One formula as a ``<math>`` element (``display="block"`` when ``display``)."""
-    return convert(latex.strip(), display="block" if display else "inline")
+    converted = convert(latex.strip(), display="block" if display else "inline")
+    return _SIGN.sub(_sign, converted)
+
+
+def _sign(found: re.Match) -> str:
+    if found["before"] in _CLOSERS:  # "(a) − b" subtracts
+        return found[0]
+    return f'{found[1]}<mo form="prefix">&#x02212;</mo>'
 
 
 def pieces(latex: str) -> list[str]:

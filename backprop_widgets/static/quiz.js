@@ -36,10 +36,12 @@ function render({ model, el }) {
       for (const node of layer.nodes) {
         const row = html("div", "bw-quiz-node", column);
         row.dataset.node = node.key;
-        html("div", "bw-quiz-given-value", row).textContent = node.given;
+        const value = html("div", "bw-quiz-given-value", row);
+        value.innerHTML = node.given_math; // MathML made in Python from our own numbers
+        value.title = node.given;
         if (!node.label) continue;
         const label = html("label", "bw-quiz-label", row);
-        html("span", "", label).textContent = `${node.label} =`;
+        html("span", "bw-quiz-symbol", label).innerHTML = node.label_math;
         const input = html("input", "bw-quiz-input", label);
         Object.assign(input, { type: "text", inputMode: "decimal", autocomplete: "off", spellcheck: false });
         input.dataset.node = node.key;
@@ -78,7 +80,8 @@ function render({ model, el }) {
     }
     message.textContent = model.get("message");
     root.classList.toggle("bw-solved", model.get("solved"));
-    given.textContent = model.get("notes").join("\n");
+    given.innerHTML = model.get("notes_math");
+    given.setAttribute("aria-label", model.get("notes").join("\n"));
   }
 
   button.addEventListener("click", check);
@@ -86,7 +89,7 @@ function render({ model, el }) {
     build();
     update();
   });
-  for (const name of ["entries", "marks", "message", "solved", "notes"]) {
+  for (const name of ["entries", "marks", "message", "solved", "notes", "notes_math"]) {
     model.on(`change:${name}`, update);
   }
   build();

@@ -16,7 +16,7 @@ The modules, one idea each:
 
 - ``paths``: the paths from θ to E and the chain rule's factors along them;
 - ``terms``: what each quantity shown is and means (``Term``);
-- ``names``: the lecture's symbols in LaTeX at Python's 0-based addresses;
+- ``notation.tex`` (in notation): the lecture's symbols in LaTeX at 0-based addresses;
 - ``latex``: the LaTeX templates of the sections, filled with each call's numbers;
 - ``values``: the numbers of one call;
 - ``expression``: the SymPy symbols and expression (the only module that imports SymPy);

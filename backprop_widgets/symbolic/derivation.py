@@ -16,10 +16,9 @@ import numpy as np
 
 from ..engine import validation as check
 from ..engine.mlp import MLP
-from ..notation import PHASES
+from ..notation import PHASES, tex
 from ..notation.address import Parameter
 from . import expression
-from . import names as tex
 from .compiled import Compiled
 from .latex import Sections, aligned
 from .paths import Path, Paths

@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..notation import formulas, numbers
-from . import names as tex
+from ..notation import formulas, numbers, tex
 from .paths import PATH_LIMIT, Key
 from .terms import Terms
 

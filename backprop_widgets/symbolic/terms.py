@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..notation import formulas
-from . import names as tex
+from ..notation import formulas, tex
 from .paths import Key, Paths
 
 

@@ -16,7 +16,8 @@ import numpy as np
 import traitlets
 
 from ..engine.mlp import MLP
-from ..notation import formulas, mathml, node_name, subscript, theta_name
+from ..notation import formulas, mathml, node_name, subscript, tex, theta_name
+from ..notation.numbers import latex as number_latex
 from ..notation.numbers import text as number_text
 from ..notation.numbers import vector_text as values_text
 from ..teaching.answers import parse_number
@@ -36,8 +37,10 @@ MAX_TEXT = 64  # characters kept of one typed entry
 class QuizInputs(anywidget.AnyWidget):
     """The answer boxes under the diagram: what they show, what was typed, how it was marked.
 
-    ``columns`` has one entry per layer, ``{"nodes": [{"key": "l,i", "given": …, "label": …}]}``
-    (no label: no box, as for the inputs); ``entries`` and ``marks`` are keyed by "l,i".
+    ``columns`` has one entry per layer, ``{"nodes": [{"key": "l,i", "given": …, "label": …,
+    "given_math": …, "label_math": …}]}`` (no label: no box, as for the inputs): the text and
+    its MathML, which the boxes show; ``notes`` are the given numbers as text lines and
+    ``notes_math`` the same as HTML with MathML; ``entries`` and ``marks`` are keyed by "l,i".
     """
 
     _esm = esm("quiz")
@@ -45,6 +48,7 @@ class QuizInputs(anywidget.AnyWidget):
 
     columns = traitlets.List([]).tag(sync=True)
     notes = traitlets.List(traitlets.Unicode(), []).tag(sync=True)
+    notes_math = traitlets.Unicode("").tag(sync=True)
     entries = traitlets.Dict({}).tag(sync=True)
     marks = traitlets.Dict({}).tag(sync=True)  # "l,i" -> {"state": …, "text": …}
     message = traitlets.Unicode("").tag(sync=True)
@@ -94,6 +98,7 @@ class DeltaQuiz(w.VBox):
         self.inputs = QuizInputs(
             columns=self._columns(),
             notes=self._notes(),
+            notes_math=self._notes_math(),
             entries={_key(l, i): "" for l, i in self.nodes},
             layout=w.Layout(width="100%"),
         )
@@ -112,18 +117,29 @@ class DeltaQuiz(w.VBox):
 
     def _columns(self) -> list[dict]:
         t, columns = self.trace, []
+        output = self.net.n_layers - 1
         for l, n in enumerate(self.net.sizes):
             nodes = []
             for i in range(n):
-                a = node_name("a", l, i)
+                a, a_tex = node_name("a", l, i), tex.a(l, i)
+                value, value_tex = number_text(t.a[l][i]), number_latex(t.a[l][i])
+                node = {"key": _key(l, i), "label": "", "label_math": ""}
                 if l == 0:
-                    given = f"{a} = x{subscript(i + 1)} = {number_text(t.a[0][i])}"
-                    nodes.append({"key": _key(l, i), "given": given, "label": ""})
-                    continue
-                given = f"{a} = {number_text(t.a[l][i])}"
-                if l == self.net.n_layers - 1:
-                    given = f"ŷ = {given}, y = {number_text(t.y[i])}"
-                nodes.append({"key": _key(l, i), "given": given, "label": node_name("δ", l, i)})
+                    node["given"] = f"{a} = x{subscript(i + 1)} = {value}"
+                    node["given_math"] = mathml.math(f"{a_tex} = x_{{{i + 1}}} = {value_tex}")
+                elif l == output:
+                    y, y_tex = number_text(t.y[i]), number_latex(t.y[i])
+                    node["given"] = f"ŷ = {a} = {value}, y = {y}"
+                    node["given_math"] = mathml.math(
+                        rf"\hat y = {a_tex} = {value_tex},\; y = {y_tex}"
+                    )
+                else:
+                    node["given"] = f"{a} = {value}"
+                    node["given_math"] = mathml.math(f"{a_tex} = {value_tex}")
+                if l > 0:
+                    node["label"] = node_name("δ", l, i)
+                    node["label_math"] = mathml.math(f"{tex.delta(l, i)} =")
+                nodes.append(node)
             columns.append({"nodes": nodes})
         return columns
 
@@ -139,6 +155,30 @@ class DeltaQuiz(w.VBox):
                 ]
                 lines.append("  " + "  ".join(cells).rstrip())
         return lines
+
+    def _notes_math(self) -> str:
+        """The given numbers as HTML: g and g' in MathML, then each layer's θ as a table."""
+        net = self.net
+        lines = [
+            f'<div class="bw-quiz-note">{name}: '
+            f"{mathml.math(formulas.activation_latex(name))}</div>"
+            for name in sorted({net.activation, net.output_activation})
+        ]
+        theta = mathml.math(r"\theta^{l}_{ij}")
+        lines.append(
+            f'<div class="bw-quiz-note">Weights: {theta} connects '
+            "node j of layer l to node i of layer l+1.</div>"
+        )
+        for l, W in enumerate(net.weights):
+            rows = [
+                " & ".join(
+                    f"{tex.theta(l, i, j)} = {number_latex(W[i, j])}" for j in range(W.shape[1])
+                )
+                for i in range(W.shape[0])
+            ]
+            table = r"\begin{array}{" + "l" * W.shape[1] + "}" + r" \\ ".join(rows) + r"\end{array}"
+            lines.append(f'<div class="bw-quiz-weights">{mathml.math(table)}</div>')
+        return "".join(lines)
 
     # -- entries -------------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ..notation.address import BIAS
-from ..notation.formulas import indices
+from .address import BIAS
+from .formulas import indices
 
 _FIRST_RELATION = re.compile(r" (=|\\leftarrow) ")
 _RELATIONS = re.compile(r" (?:=|\\leftarrow) ")
