@@ -27,6 +27,22 @@ class Formula(NamedTuple):
         return self.text
 
 
+_WRITTEN: dict[str, str] = {}  # the text of every formula written so far -> its LaTeX
+
+
+def _written(text: str, latex: str) -> Formula:
+    """A formula, remembered so that prose quoting its text can draw it (``written_in``)."""
+    _WRITTEN[text] = latex
+    return Formula(text, latex)
+
+
+def written_in(prose: str) -> list[Formula]:
+    """The formulas of this module whose text ``prose`` quotes, longest first (a formula
+    quoted inside a longer one is found as part of the longer)."""
+    found = [Formula(text, latex) for text, latex in _WRITTEN.items() if text in prose]
+    return sorted(found, key=lambda formula: -len(formula.text))
+
+
 def sup(index: object) -> str:
     """A layer as a Unicode superscript: ``sup(2)`` is ², ``sup("l+1")`` is ˡ⁺¹."""
     return str(index).translate(_SUP)
@@ -71,31 +87,31 @@ def net_input(layer: object, bias: bool = True) -> Formula:
     if bias:
         text += f" + θ{sup(w)}ᵢ₀ · a{sup(w)}₀"
         latex += rf" + \theta^{{{w}}}_{{i0}}"
-    return Formula(text, latex)
+    return _written(text, latex)
 
 
 def activation(layer: object) -> Formula:
     """a = g(z) in ``layer``."""
-    return Formula(f"a{sup(layer)} = g(z{sup(layer)})", rf"a^{{{layer}}} = g(z^{{{layer}}})")
+    return _written(f"a{sup(layer)} = g(z{sup(layer)})", rf"a^{{{layer}}} = g(z^{{{layer}}})")
 
 
-INPUT = Formula("a¹ = x", r"a^{1} = x")
+INPUT = _written("a¹ = x", r"a^{1} = x")
 """The input layer's activations are the inputs."""
 
-BIAS_UNIT = Formula("aˡ₀ = 1", r"a^{l}_{0} = 1")
+BIAS_UNIT = _written("aˡ₀ = 1", r"a^{l}_{0} = 1")
 """The bias unit of every layer but the output."""
 
 # -- the error -----------------------------------------------------------------------------------
 
-ERROR = Formula("E = ½ Σₖ (yₖ − ŷₖ)²", r"E = \tfrac12 \sum_k (y_k - \hat y_k)^2")
+ERROR = _written("E = ½ Σₖ (yₖ − ŷₖ)²", r"E = \tfrac12 \sum_k (y_k - \hat y_k)^2")
 """The error of one instance."""
 
-ERROR_MEAN = Formula(
+ERROR_MEAN = _written(
     "E = 1/(2N) Σₙ Σₖ (yₙₖ − ŷₙₖ)²", r"E = \tfrac{1}{2N} \sum_n \sum_k (y_{nk} - \hat y_{nk})^2"
 )
 """The error over N instances, as ``MLP.loss`` and ``MLP.fit`` report it."""
 
-ERROR_SLOPE = Formula(
+ERROR_SLOPE = _written(
     "∂E/∂ŷₖ = −(yₖ − ŷₖ)", r"\frac{\partial E}{\partial \hat y_k} = -(y_k - \hat y_k)"
 )
 """How E changes with an output: the first factor of every chain rule."""
@@ -104,7 +120,7 @@ ERROR_SLOPE = Formula(
 def error_slope(layer: object = "L") -> Formula:
     """The same, as the lecture's "Derivation" slides write it, with the output layer's
     activations: ∂E/∂a^L_k = −(y_k − a^L_k)."""
-    return Formula(
+    return _written(
         f"∂E/∂a{sup(layer)}ₖ = −(yₖ − a{sup(layer)}ₖ)",
         rf"\frac{{\partial E}}{{\partial a^{{{layer}}}_k}} = -(y_k - a^{{{layer}}}_k)",
     )
@@ -115,7 +131,7 @@ def error_slope(layer: object = "L") -> Formula:
 
 def output_delta(layer: object = "L") -> Formula:
     """δ at the output ``layer``: δ^L_i = (y_i − ŷ_i) g'(z^L_i)."""
-    return Formula(
+    return _written(
         f"δ{sup(layer)}ᵢ = (yᵢ − ŷᵢ) g'(z{sup(layer)}ᵢ)",
         rf"\delta^{{{layer}}}_i = (y_i - \hat y_i)\, g'(z^{{{layer}}}_i)",
     )
@@ -128,14 +144,14 @@ def hidden_delta(layer: object = "l") -> Formula:
     Rule" writes θ^1 for the [2, 2, 1] network's θ^2, a slip.
     """
     up = above(layer)
-    return Formula(
+    return _written(
         f"δ{sup(layer)}ⱼ = (Σᵢ θ{sup(layer)}ᵢⱼ δ{sup(up)}ᵢ) g'(z{sup(layer)}ⱼ)",
         rf"\delta^{{{layer}}}_j = \Bigl(\sum_i \theta^{{{layer}}}_{{ij}}\, \delta^{{{up}}}_i\Bigr)"
         rf"\, g'(z^{{{layer}}}_j)",
     )
 
 
-DELTA_SIGN = Formula("δ = −∂E/∂z", r"\delta = -\partial E / \partial z")
+DELTA_SIGN = _written("δ = −∂E/∂z", r"\delta = -\partial E / \partial z")
 """The lecture's sign of the error term."""
 
 # -- the update ----------------------------------------------------------------------------------
@@ -148,7 +164,7 @@ def gradient(layer: object = "l", i: object = "i", j: object = "j") -> Formula:
     ``gradient(2, 1, 1)`` is ∂E/∂θ²₁₁ = −δ³₁ a²₁.
     """
     up = above(layer)
-    return Formula(
+    return _written(
         f"∂E/∂θ{sup(layer)}{sub(i, j)} = −δ{sup(up)}{sub(i)} a{sup(layer)}{sub(j)}",
         rf"\frac{{\partial E}}{{\partial \theta^{{{layer}}}_{_low(i, j)}}} = "
         rf"-\delta^{{{up}}}_{_low(i)}\, a^{{{layer}}}_{_low(j)}",
@@ -162,7 +178,7 @@ def delta_theta(layer: object = "l", i: object = "i", j: object = "j") -> Formul
     """
     up = above(layer)
     theta_text, theta = f"θ{sup(layer)}{sub(i, j)}", rf"\theta^{{{layer}}}_{_low(i, j)}"
-    return Formula(
+    return _written(
         f"Δ{theta_text} = η δ{sup(up)}{sub(i)} a{sup(layer)}{sub(j)} = −η ∂E/∂{theta_text}",
         rf"\Delta{theta} = \eta\, \delta^{{{up}}}_{_low(i)}\, a^{{{layer}}}_{_low(j)} = "
         rf"-\eta \frac{{\partial E}}{{\partial {theta}}}",
@@ -173,7 +189,7 @@ def update(layer: object = "l", i: object = "i", j: object = "j") -> Formula:
     """θ^l_ij ← θ^l_ij + Δθ^l_ij, for all parameters at once; ``i`` and ``j`` as for
     ``gradient``."""
     theta_text, theta = f"θ{sup(layer)}{sub(i, j)}", rf"\theta^{{{layer}}}_{_low(i, j)}"
-    return Formula(
+    return _written(
         f"{theta_text} ← {theta_text} + Δ{theta_text}",
         rf"{theta} \leftarrow {theta} + \Delta{theta}",
     )
@@ -186,7 +202,7 @@ def carries_back(layer: object = "l") -> Formula:
     θ^1 where the [2, 2, 1] network's θ^2 is meant.
     """
     up = above(layer)
-    return Formula(
+    return _written(
         f"(θ{sup(layer)} carries δ back from layer {up} to layer {layer})",
         rf"\text{{(}}\theta^{{{layer}}}\text{{ carries }}\delta"
         rf"\text{{ back from layer {up} to layer {layer})}}",
@@ -234,14 +250,14 @@ def activation_latex(name: str) -> str:
 
 # -- short forms, for feedback on one answer -----------------------------------------------------
 
-GRADIENT_DESCENT = Formula("Δθ = −η ∂E/∂θ", r"\Delta\theta = -\eta\, \partial E / \partial \theta")
+GRADIENT_DESCENT = _written("Δθ = −η ∂E/∂θ", r"\Delta\theta = -\eta\, \partial E / \partial \theta")
 """The step of gradient descent, without indices."""
 
 
 def one_output_delta(layer: object = "") -> Formula:
     """δ of a network's only output node, without node indices: δ^L = (y − ŷ) g'(z^L)."""
     power = f"^{{{layer}}}" if layer != "" else ""
-    return Formula(
+    return _written(
         f"δ{sup(layer)} = (y − ŷ) g'(z{sup(layer)})",
         rf"\delta{power} = (y - \hat y)\, g'(z{power})",
     )
@@ -251,7 +267,7 @@ def sigmoid_slope(layer: object = "", node: object = "") -> Formula:
     """The sigmoid's g' through its activation a = g(z): g'(z^l_j) = a^l_j (1 − a^l_j)."""
     shown = f"{sup(layer)}{sub(node)}"
     power = (f"^{{{layer}}}" if layer != "" else "") + (f"_{{{node}}}" if node != "" else "")
-    return Formula(
+    return _written(
         f"g'(z{shown}) = a{shown} (1 − a{shown})",
         rf"g'(z{power}) = a{power}\,(1 - a{power})",
     )

@@ -11,10 +11,13 @@ between (after a ``=``, a ``+``, a ``−`` or a ``\\cdot`` at the top level).
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
 from latex2mathml.converter import convert
+
+from .formulas import written_in
 
 _TOKEN = re.compile(
     r"(?P<open>\\begin\{[a-z*]+\}|\\left\b|\{)"
@@ -159,3 +162,20 @@ def strip_aligned(latex: str) -> str:
     if text.startswith(head) and text.endswith(tail):
         return text[len(head) : -len(tail)]
     return text
+
+
+def prose(text: str) -> str:
+    """Plain text (a hint, a feedback message) as HTML: each lecture formula it quotes from
+    ``formulas`` drawn as MathML, everything else escaped, line breaks kept."""
+    found = written_in(text)
+    if not found:
+        return html.escape(text).replace("\n", "<br>")
+    latex = {formula.text: formula.latex for formula in found}
+    quoted = re.compile("|".join(re.escape(formula.text) for formula in found))
+    out, start = [], 0
+    for match in quoted.finditer(text):
+        out.append(html.escape(text[start : match.start()]))
+        out.append(math(latex[match[0]]))
+        start = match.end()
+    out.append(html.escape(text[start:]))
+    return "".join(out).replace("\n", "<br>")

@@ -78,7 +78,7 @@ function render({ model, el }) {
       f.input.setAttribute("aria-invalid", String(["wrong", "close", "invalid"].includes(state)));
       f.mark.textContent = marks[key]?.text ?? "";
     }
-    message.textContent = model.get("message");
+    message.innerHTML = model.get("message_math"); // escaped in Python, formulas as MathML
     root.classList.toggle("bw-solved", model.get("solved"));
     given.innerHTML = model.get("notes_math");
     given.setAttribute("aria-label", model.get("notes").join("\n"));
@@ -89,7 +89,7 @@ function render({ model, el }) {
     build();
     update();
   });
-  for (const name of ["entries", "marks", "message", "solved", "notes", "notes_math"]) {
+  for (const name of ["entries", "marks", "message", "solved", "notes", "notes_math", "message_math"]) {
     model.on(`change:${name}`, update);
   }
   build();

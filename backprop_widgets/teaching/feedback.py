@@ -1,10 +1,13 @@
 """What a checker hands back: ``Feedback`` on one answer and a ``Hint``, each shown in a
-notebook as a coloured box (theme colours, so dark themes work)."""
+notebook as a coloured box (theme colours, so dark themes work), the lecture's formulas in it
+drawn as MathML."""
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+
+from ..notation.mathml import prose
 
 _COLOURS = {
     "right": "var(--jp-success-color1, #2e7d32)",
@@ -15,7 +18,7 @@ _COLOURS = {
 
 
 def _box(kind: str, heading: str, text: str) -> str:
-    body = html.escape(text).replace("\n", "<br>")
+    body = prose(text)  # the lecture's formulas in it as MathML
     return (
         f'<div class="bw-feedback bw-feedback-{kind}" style="border-left: 4px solid '
         f'{_COLOURS[kind]}; padding: 4px 10px; margin: 4px 0; line-height: 1.5">'

@@ -52,7 +52,12 @@ class QuizInputs(anywidget.AnyWidget):
     entries = traitlets.Dict({}).tag(sync=True)
     marks = traitlets.Dict({}).tag(sync=True)  # "l,i" -> {"state": …, "text": …}
     message = traitlets.Unicode("").tag(sync=True)
+    message_math = traitlets.Unicode("").tag(sync=True)  # the message as HTML with MathML
     solved = traitlets.Bool(False).tag(sync=True)
+
+    @traitlets.observe("message")
+    def _draw_message(self, change) -> None:
+        self.message_math = mathml.prose(change["new"])
 
 
 class DeltaQuiz(w.VBox):

@@ -52,3 +52,23 @@ def test_rows_align_on_the_relation_and_keep_titles_and_latex():
 def test_strip_aligned_returns_the_body():
     assert mathml.strip_aligned(r"\begin{aligned} a &= b \end{aligned}") == " a &= b "
     assert mathml.strip_aligned("a = b") == "a = b"
+
+
+def test_prose_draws_the_lecture_formulas_it_quotes_and_escapes_the_rest():
+    from backprop_widgets.notation import formulas
+
+    delta = formulas.output_delta(3)
+    html = mathml.prose(f"Use {delta} <here>\nthen stop.")
+    assert html.startswith("Use <math")
+    assert mathml.math(delta.latex) in html
+    assert delta.text not in html  # drawn, not quoted
+    assert "&lt;here&gt;<br>then stop." in html
+    assert mathml.prose("a < b") == "a &lt; b"
+
+
+def test_prose_prefers_the_longest_formula_quoted():
+    from backprop_widgets.notation import formulas
+
+    whole = formulas.GRADIENT_DESCENT  # quotes no shorter formula's text, but check the order
+    html = mathml.prose(f"Step: {whole}.")
+    assert html.count("<math") == 1 and html.endswith("</math>.")
