@@ -15,19 +15,24 @@ export function thetaLabel(l, i, j) {
 const NODE_R = 22;
 const COL_W = 190;
 const ROW_H_PLAIN = 64;
-const ROW_H_ANNOTATED = 100;
-const OUTPUT_NOTE_W = 150;
-const NOTE_LINE = 12;
+const ROW_H_ANNOTATED = 80;
 const TOP = 56;
 const HIT = 7; // half-width of an edge's clickable band
+const NOTE_LINE = 24; // a line of the demo's δ lists, in the diagram's units
+const OUTPUT_LINES = 3; // the demo's note on the output: y, ŷ and E
+const OUTPUT_LINE = 22;
+const NOTE_PAD = 6;
 
-// Annotated (the step-through demo): taller rows leave room for two lines of notes under each
-// node (δ, …), and a margin on the right holds the output's y, ŷ and E.
+// Annotated (the step-through demo): under the nodes, where no edge runs, each layer's column
+// ends in the list of its δ, the output's after its y, ŷ and E.
 function layout(sizes, bias, annotated) {
   const ROW_H = annotated ? ROW_H_ANNOTATED : ROW_H_PLAIN;
   const rows = Math.max(...sizes.map((n, l) => n + (bias && l < sizes.length - 1 ? 1 : 0)));
-  const width = Math.max(2, sizes.length) * COL_W + (annotated ? OUTPUT_NOTE_W : 0);
-  const height = TOP + rows * ROW_H + 64;
+  const width = Math.max(2, sizes.length) * COL_W;
+  const listTop = TOP + rows * ROW_H + 8;
+  const outputTop = listTop + OUTPUT_LINES * OUTPUT_LINE + 8;
+  const listBottom = (l) => (l === sizes.length - 1 ? outputTop : listTop) + sizes[l] * NOTE_LINE + 2 * NOTE_PAD;
+  const height = annotated ? Math.max(...sizes.slice(1).map((_, k) => listBottom(k + 1))) + 12 : TOP + rows * ROW_H + 64;
   const columns = sizes.map((n, l) => {
     const x = COL_W / 2 + l * COL_W;
     const hasBias = bias && l < sizes.length - 1;
@@ -36,7 +41,131 @@ function layout(sizes, bias, annotated) {
     const nodes = Array.from({ length: n }, (_, i) => ({ x, y: y0 + (i + (hasBias ? 1 : 0)) * ROW_H }));
     return { x, nodes, bias: hasBias ? { x, y: y0 } : null };
   });
-  return { width, height, columns };
+  return { width, height, columns, listTop, outputTop };
+}
+
+// ---- the step-through demo's notes -------------------------------------------------------
+// δ in a list under each layer, where no edge runs; Δθ in tables beside the diagram (drawTables).
+// Sizes are in the diagram's units (the SVG scales them).
+
+const NOTE_FONT = 18; // .bw-node-note's and .bw-output-note's font-size in widgets.css
+
+let measureContext = null;
+// The width of a line of text in the diagram's font, measured even while the view is hidden.
+function textWidth(text, svg, size) {
+  measureContext ??= document.createElement("canvas").getContext("2d");
+  const family = (svg.isConnected && getComputedStyle(svg).fontFamily) || "sans-serif";
+  measureContext.font = `${size}px ${family}`;
+  return measureContext.measureText(text).width * 1.04;
+}
+
+// Layer l's δ list under its column: a box, and a line of text per node (empty until shown).
+function deltaList(parent, x, top, l, count) {
+  const list = make("g", { class: "bw-delta-list", "data-layer": l }, parent);
+  make("rect", { class: "bw-note-box", rx: 6 }, list);
+  const lines = Array.from({ length: count }, (_, i) => {
+    const y = top + NOTE_PAD + (i + 0.75) * NOTE_LINE;
+    return make("text", { x, y, class: "bw-node-note", "data-note": `${l},${i}` }, list);
+  });
+  return { list, lines, x, top };
+}
+
+// The δ of each layer reached, as a list under the layer, "δ²₁ = −0.03912" a line in the order
+// of the nodes: nothing is drawn below the lowest node, so no edge runs through them. A list's
+// box is as wide as its widest line; the viewBox widens if a list or the output's note (centred
+// under the output) would stick out on the right.
+function drawDeltaLists(svg, lists, geometry, outputNote, delta) {
+  let right = geometry.width;
+  const outputLines = [...outputNote.children].map((span) => span.textContent);
+  if (outputLines.length) {
+    const w = Math.max(...outputLines.map((line) => textWidth(line, svg, NOTE_FONT)));
+    right = Math.max(right, Number(outputNote.getAttribute("x")) + w / 2 + 8);
+  }
+  for (const [l, { list, lines, x, top }] of lists) {
+    const texts = lines.map((line, i) => {
+      const d = delta[l]?.[i];
+      line.textContent = Number.isFinite(d) ? `δ${digits(l + 1, SUP)}${digits(i + 1, SUB)} = ${numberText(d)}` : "";
+      return line.textContent;
+    });
+    list.style.display = texts.some(Boolean) ? "" : "none";
+    const w = Math.max(...texts.map((text) => textWidth(text, svg, NOTE_FONT))) + 2 * NOTE_PAD;
+    const box = { x: x - w / 2, y: top, width: w, height: lines.length * NOTE_LINE + 2 * NOTE_PAD };
+    for (const [key, value] of Object.entries(box)) list.firstChild.setAttribute(key, value);
+    for (const line of lines) line.setAttribute("x", box.x + NOTE_PAD);
+    if (texts.some(Boolean)) right = Math.max(right, box.x + w + 8);
+  }
+  svg.setAttribute("viewBox", `0 0 ${right} ${geometry.height}`);
+}
+
+// A symbol with a superscript layer and a subscript index, as HTML: θ¹ᵢⱼ is indexed(p, "θ", 1, "ij").
+function indexed(parent, symbol, layer, index) {
+  const span = html("span", "bw-indexed", parent, symbol);
+  html("sup", "", span, String(layer));
+  html("sub", "", span, String(index));
+  return span;
+}
+
+// One table per layer of weights θˡ, beside the diagram: a row for each node j of layer l (the
+// "+1" first, as drawn), a column for each node i of layer l+1, so that cell (j, i) is
+// Δθˡᵢⱼ = η δˡ⁺¹ᵢ aˡⱼ with aˡⱼ at the row's head and δˡ⁺¹ᵢ at the column's. At "Update weights"
+// the cells hold the new θˡᵢⱼ. Empty, and hidden, before "Calculate Δθ".
+function drawTables(panel, model, selected) {
+  const { sizes, bias, a, delta, dtheta, dbias, weights, biases, phase } = traits(
+    model, "sizes", "bias", "a", "delta", "dtheta", "dbias", "weights", "biases", "phase",
+  );
+  panel.replaceChildren();
+  const known = dtheta.length > 0;
+  panel.dataset.shown = String(known);
+  if (!known) return;
+  const update = phase === "update";
+  for (let l = 0; l < sizes.length - 1; l++) {
+    const table = html("table", "bw-dtheta-table", panel);
+    table.dataset.layer = String(l);
+    const caption = html("caption", "", table);
+    if (update) {
+      indexed(caption, "θ", l + 1, "ij");
+      caption.append(" ← ");
+      indexed(caption, "θ", l + 1, "ij");
+      caption.append(" + ");
+      indexed(caption, "Δθ", l + 1, "ij");
+    } else {
+      indexed(caption, "Δθ", l + 1, "ij");
+      caption.append(" = η ");
+      indexed(caption, "δ", l + 2, "i");
+      caption.append(" ");
+      indexed(caption, "a", l + 1, "j");
+    }
+    const head = html("tr", "", html("thead", "", table));
+    html("th", "", head);
+    for (let i = 0; i < sizes[l + 1]; i++) {
+      const th = html("th", "", head);
+      th.scope = "col";
+      indexed(th, "δ", l + 2, i + 1);
+      th.append(" =", html("br"), numberText(delta[l + 1][i]));
+    }
+    const body = html("tbody", "", table);
+    const sources = [...(bias ? ["bias"] : []), ...Array.from({ length: sizes[l] }, (_, j) => j)];
+    for (const j of sources) {
+      const row = html("tr", "", body);
+      const th = html("th", "", row);
+      th.scope = "row";
+      indexed(th, "a", l + 1, j === "bias" ? 0 : j + 1);
+      th.append(` = ${j === "bias" ? "1" : numberText(a[l][j])}`);
+      for (let i = 0; i < sizes[l + 1]; i++) {
+        const step = j === "bias" ? dbias[l][i] : dtheta[l][i][j];
+        const theta = j === "bias" ? biases[l][i] : weights[l][i][j];
+        const name = thetaLabel(l, i, j);
+        const cell = html("td", "", row, numberText(update ? theta : step));
+        cell.dataset.cell = `${l},${i},${j}`;
+        cell.dataset.value = String(update ? theta : step);
+        cell.tabIndex = 0;
+        cell.title = update
+          ? `${name} = ${numberText(theta)}, after Δ${name} = ${numberText(step)} was added`
+          : `Δ${name} = ${numberText(step)}`;
+        cell.classList.toggle("bw-selected", cell.dataset.cell === selected);
+      }
+    }
+  }
 }
 
 function render({ model, el }) {
@@ -44,29 +173,37 @@ function render({ model, el }) {
   // .bw-network is the playground's diagram (a test hook); the demo's is .bw-demo-network.
   root.className = `bw-diagram ${model.get("root_class")}`;
   const svg = make("svg", { class: "bw-network-svg", tabindex: "0", role: "group" });
+  // The demo's drawing keeps its place when the Δθ tables appear beside it.
+  if (model.get("annotated")) svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
   svg.setAttribute("aria-label", "Network diagram: arrow keys move between weights, Enter selects one");
   root.appendChild(svg);
   el.appendChild(root);
 
-  let edges = []; // {key, group, line, title, note, l, i, j}
+  let edges = []; // {key, group, line, ends, title, l, i, j}
   let outputNote = null;
   let nodes = []; // {key, group, circle, text, title, l, i}
+  let geometry = null; // the layout's width and height (the δ lists may widen the viewBox)
+  let deltaLists = new Map(); // layer → its δ list (the demo's)
   let focus = -1;
+  // The demo's Δθ tables stand beside the diagram, in HTML: no edge runs through them.
+  const tables = model.get("annotated") ? html("div", "bw-demo-tables", root) : null;
 
   function build() {
     const sizes = model.get("sizes");
     const bias = model.get("bias");
     const annotated = model.get("annotated");
-    const { width, height, columns } = layout(sizes, bias, annotated);
+    const { width, height, columns, listTop, outputTop } = layout(sizes, bias, annotated);
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     svg.replaceChildren();
     edges = [];
     nodes = [];
+    geometry = { width, height };
+    deltaLists = new Map();
     const edgeLayer = make("g", { class: "bw-edges" }, svg);
     const nodeLayer = make("g", { class: "bw-nodes" }, svg);
     const noteLayer = make("g", { class: "bw-notes" }, svg);
-    outputNote = make("text", { x: columns[columns.length - 1].x + NODE_R + 16, y: 0, class: "bw-output-note" }, noteLayer);
-    outputNote.dataset.y = String(columns[columns.length - 1].nodes[0].y - 24);
+    outputNote = make("text", { x: columns[columns.length - 1].x, y: 0, class: "bw-output-note" }, noteLayer);
+    outputNote.dataset.y = String(listTop + OUTPUT_LINE - 4);
     const L = sizes.length;
     for (let l = 0; l < L - 1; l++) {
       const from = columns[l];
@@ -74,7 +211,7 @@ function render({ model, el }) {
       to.nodes.forEach((target, i) => {
         const sources = from.nodes.map((p, j) => [p, j]);
         if (from.bias) sources.unshift([from.bias, "bias"]);
-        sources.forEach(([source, j], k) => {
+        sources.forEach(([source, j]) => {
           const key = `${l},${i},${j}`;
           const group = make("g", { class: "bw-edge", "data-weight": key }, edgeLayer);
           const [x1, y1, x2, y2] = [source.x + NODE_R, source.y, target.x - NODE_R, target.y];
@@ -85,11 +222,7 @@ function render({ model, el }) {
           const band = [[x1 + nx, y1 + ny], [x2 + nx, y2 + ny], [x2 - nx, y2 - ny], [x1 - nx, y1 - ny]];
           make("polygon", { points: band.map((p) => p.join(",")).join(" "), class: "bw-edge-hit" }, group);
           const title = make("title", {}, group);
-          // Δθ notes stand in a column left of the node the edges lead to, one line per edge in
-          // the order of its sources and named after the weight, so none cover each other.
-          const line_y = target.y + (k - (sources.length - 1) / 2) * NOTE_LINE + 4;
-          const note = make("text", { x: x2 - 6, y: line_y, class: "bw-edge-note" }, noteLayer);
-          edges.push({ key, group, line, title, note, l, i, j });
+          edges.push({ key, group, line, ends: [x1, y1, x2, y2], title, l, i, j });
         });
       });
     }
@@ -104,13 +237,16 @@ function render({ model, el }) {
         t.textContent = "+1";
         make("title", {}, g).textContent = `bias unit a${digits(l + 1, SUP)}${SUB[0]} = 1`;
       }
+      if (annotated && l > 0) {
+        const top = l === L - 1 ? outputTop : listTop;
+        deltaLists.set(l, deltaList(noteLayer, column.x, top, l, column.nodes.length));
+      }
       column.nodes.forEach((p, i) => {
         const g = make("g", { class: `bw-node bw-${role}-node`, "data-node": `${l},${i}` }, nodeLayer);
         const circle = make("circle", { cx: p.x, cy: p.y, r: NODE_R }, g);
         const text = make("text", { x: p.x, y: p.y + 5 }, g);
         const title = make("title", {}, g);
-        const note = make("text", { x: p.x, y: p.y + NODE_R + 17, class: "bw-node-note" }, noteLayer);
-        nodes.push({ key: `${l},${i}`, group: g, circle, text, title, note, l, i });
+        nodes.push({ key: `${l},${i}`, group: g, circle, text, title, l, i });
       });
       if (role === "hidden" && model.get("editable")) {
         const y = column.nodes[column.nodes.length - 1].y + NODE_R + 26;
@@ -147,14 +283,21 @@ function render({ model, el }) {
       e.group.classList.toggle("bw-negative", v < 0);
       e.group.classList.toggle("bw-selected", e.key === selected);
       e.group.classList.toggle("bw-focused", index === focus);
-      e.title.textContent = `${thetaLabel(e.l, e.i, e.j)} = ${fixedText(v)}\n∂E/∂${thetaLabel(e.l, e.i, e.j)} = ${fixedText(g)}${instance ? ` (${instance})` : ""}`;
+      // A line of a tooltip only for a number that was sent ([] in the demo before its phase).
+      const name = thetaLabel(e.l, e.i, e.j);
+      const slope = g === undefined ? "" : `\n∂E/∂${name} = ${fixedText(g)}${instance ? ` (${instance})` : ""}`;
+      e.title.textContent = `${name} = ${fixedText(v)}${slope}`;
     });
     for (const n of nodes) {
       const value = a[n.l]?.[n.i];
       n.text.textContent = Number.isFinite(value) ? value.toFixed(2) : "";
       const name = `${digits(n.l + 1, SUP)}${digits(n.i + 1, SUB)}`;
-      const zText = n.l > 0 ? `\nz${name} = ${fixedText(z[n.l]?.[n.i])}` : "";
-      n.title.textContent = `a${name} = ${fixedText(value)}${zText}`;
+      const zValue = z[n.l]?.[n.i];
+      const lines = [
+        ...(value === undefined ? [] : [`a${name} = ${fixedText(value)}`]),
+        ...(n.l > 0 && zValue !== undefined ? [`z${name} = ${fixedText(zValue)}`] : []),
+      ];
+      n.title.textContent = lines.length ? lines.join("\n") : `a${name}: not computed yet`;
     }
     const delta = model.get("delta");
     const dtheta = model.get("dtheta");
@@ -162,7 +305,6 @@ function render({ model, el }) {
     const focusLayer = model.get("focus_layer");
     for (const n of nodes) {
       const d = delta[n.l]?.[n.i];
-      n.note.textContent = Number.isFinite(d) ? `δ = ${fixedText(d)}` : "";
       if (Number.isFinite(d)) n.group.dataset.delta = String(d);
       else delete n.group.dataset.delta;
       const value = a[n.l]?.[n.i];
@@ -172,16 +314,21 @@ function render({ model, el }) {
     }
     for (const e of edges) {
       const d = e.j === "bias" ? dbias[e.l]?.[e.i] : dtheta[e.l]?.[e.i]?.[e.j];
-      e.note.textContent = Number.isFinite(d) ? `Δ${thetaLabel(e.l, e.i, e.j)} = ${fixedText(d)}` : "";
       if (Number.isFinite(d)) e.group.dataset.dtheta = String(d);
       else delete e.group.dataset.dtheta;
     }
     const lines = model.get("output_note") ? model.get("output_note").split("\n") : [];
     outputNote.replaceChildren();
     lines.forEach((line, k) => {
-      const span = make("tspan", { x: outputNote.getAttribute("x"), y: Number(outputNote.dataset.y) + k * 18 }, outputNote);
+      const span = make("tspan", { x: outputNote.getAttribute("x"), y: Number(outputNote.dataset.y) + k * OUTPUT_LINE }, outputNote);
       span.textContent = line;
     });
+    if (model.get("annotated")) {
+      root.dataset.phase = model.get("phase");
+      root.dataset.focusLayer = String(model.get("focus_layer"));
+      drawDeltaLists(svg, deltaLists, geometry, outputNote, delta);
+      drawTables(tables, model, selected);
+    }
     root.dataset.epoch = String(model.get("epoch"));
     root.dataset.loss = String(model.get("loss"));
   }
@@ -193,6 +340,17 @@ function render({ model, el }) {
   };
 
   const select = (key) => model.send({ type: "select", weight: key });
+  tables?.addEventListener("click", (event) => {
+    const cell = event.target.closest("[data-cell]");
+    if (cell) select(cell.dataset.cell);
+  });
+  tables?.addEventListener("keydown", (event) => {
+    const cell = event.target.closest("[data-cell]");
+    if (cell && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      select(cell.dataset.cell);
+    }
+  });
   svg.addEventListener("click", (event) => {
     const resize = event.target.closest(".bw-resize");
     if (resize) {
@@ -244,7 +402,7 @@ function render({ model, el }) {
   model.on("change:bias", rebuild);
   model.on("change:editable", rebuild);
   model.on("change:annotated", rebuild);
-  for (const name of ["weights", "biases", "grad_weights", "grad_biases", "a", "z", "selected", "epoch", "loss", "instance_label", "delta", "dtheta", "dbias", "focus_layer", "output_note"]) {
+  for (const name of ["weights", "biases", "grad_weights", "grad_biases", "a", "z", "selected", "epoch", "loss", "instance_label", "delta", "dtheta", "dbias", "focus_layer", "output_note", "phase"]) {
     model.on(`change:${name}`, schedule);
   }
   rebuild();

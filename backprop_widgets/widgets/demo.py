@@ -16,6 +16,7 @@ from ..engine import validation as check
 from ..engine.mlp import MLP, check_data
 from ..notation import PHASES, formulas, mathml, numbers
 from ..notation.address import Parameter, key_of
+from .demo_reveal import Stage, derivation_rows, shown_values
 from .views import NetworkView
 
 # Which parts of the selected weight's derivation each phase computes (symbolic.sections).
@@ -90,8 +91,10 @@ class StepThrough(w.VBox):
         self.prev_button.add_class("bw-prev")
         self.next_button = w.Button(description="Next", icon="arrow-right")
         self.next_button.add_class("bw-next")
-        self.phase_label = w.HTML()
+        self.phase_label = w.HTML(layout=w.Layout(margin="0 0 0 12px"))
         self.phase_label.add_class("bw-phase")
+        self.next_note = w.HTML()
+        self.next_note.add_class("bw-demo-next")
         self.formula = w.HTML()
         self.formula.add_class("bw-demo-formula")
         self.derivation = w.HTML()
@@ -103,7 +106,7 @@ class StepThrough(w.VBox):
             [self.prev_button, self.next_button, self.phase_label],
             layout=w.Layout(align_items="center"),
         )
-        super().__init__([controls, self.view, self.formula, self.derivation])
+        super().__init__([controls, self.next_note, self.view, self.formula, self.derivation])
         self.add_class("bw-demo")
         self.restart(instance)
 
@@ -125,6 +128,10 @@ class StepThrough(w.VBox):
             if instance >= len(self.X):
                 raise ValueError(f"instance must be 0 … {len(self.X) - 1}; got {instance}")
             self.instance = instance
+        self._start(continued=False)
+
+    def _start(self, continued: bool) -> None:
+        self._continued = continued  # this update follows one the demo made
         self._saved = None
         self.trace = self.net.trace(
             self.X[self.instance], self.Y[self.instance], self.learning_rate
@@ -134,12 +141,13 @@ class StepThrough(w.VBox):
         self._show()
 
     def next(self) -> None:
-        """The next phase; after "Update weights", the next instance's "Receive input"."""
+        """The next phase; after "Update weights", the next instance's "Receive input" (the
+        note under the buttons says which, before one presses Next)."""
         if self.step + 1 < len(self.steps):
             self.step += 1
         else:
             self.instance = (self.instance + 1) % len(self.X)
-            self.restart()
+            self._start(continued=True)
 
     def previous(self) -> None:
         """The phase before (stepping back over "Update weights" takes the update back)."""
@@ -162,47 +170,51 @@ class StepThrough(w.VBox):
 
     def _show(self) -> None:
         phase, layer = self.steps[self.step]
-        order = list(PHASES)
-        reached = order.index(phase)
+        stage = Stage(phase, layer)
         self._apply_update(phase == "update")
-        t, net = self.trace, self.net
-        L = net.n_layers
-        shown_a = [t.a[0].tolist()] + [
-            t.a[l].tolist() if phase != "input" and (reached > 1 or l <= layer) else []
-            for l in range(1, L)
-        ]
-        shown_delta = [[]] + [
-            t.delta[l].tolist()
-            if reached > order.index("backward") or (phase == "backward" and l >= layer)
-            else []
-            for l in range(1, L)
-        ]
-        show_dtheta = reached >= order.index("dtheta")
+        net = self.net
+        shown = shown_values(self.trace, stage)
         with self.view.hold_sync():
             self.view.sizes = net.sizes
             self.view.bias = net.bias
             self.view.weights = [W.tolist() for W in net.weights]
             self.view.biases = [b.tolist() for b in net.biases]
-            self.view.a = shown_a
-            self.view.z = [[]] + [t.z[l].tolist() for l in range(1, L)]
-            self.view.delta = shown_delta
-            self.view.dtheta = [d.tolist() for d in t.dtheta] if show_dtheta else []
-            self.view.dbias = [d.tolist() for d in t.dbias] if show_dtheta else []
+            for name, values in shown.items():
+                setattr(self.view, name, values)
+            self.view.phase = phase
             self.view.focus_layer = layer if phase in ("forward", "backward", "error") else -1
             self.view.selected = key_of(self.selected)
-            self.view.output_note = self._output_note(reached)
+            self.view.output_note = self._output_note(stage)
+        self.prev_button.disabled = self.step == 0
+        self.next_note.value = html.escape(self._next_note())
+        self.next_button.tooltip = self._next_note()
+        self.formula.value = self._formula(phase, layer)
+        self.derivation.value = self._derivation(stage)
         where = f" (layer {layer + 1})" if phase in ("forward", "backward") else ""
-        self.phase_label.value = (
+        self.phase_label.value = (  # last: once it shows the step, the rest is there too
             f"<b>{html.escape(PHASES[phase])}</b>{where} · step {self.step + 1} of "
             f"{len(self.steps)} · instance n = {self.instance}"
         )
-        self.phase_label.layout.margin = "0 0 0 12px"
-        self.formula.value = self._formula(phase, layer)
-        self.derivation.value = self._derivation(phase)
 
-    def _output_note(self, reached: int) -> str:
+    def _next_note(self) -> str:
+        """What Next does from here, in words; after the last phase, the next update."""
+        if self.step + 1 < len(self.steps):
+            phase, layer = self.steps[self.step + 1]
+            where = f", layer {layer + 1}" if phase in ("forward", "backward") else ""
+            note = f"Next: {PHASES[phase]}{where}."
+            if self.step == 0 and self._continued:
+                note = f"A new update, from the weights the last one left. {note}"
+            return note
+        n = (self.instance + 1) % len(self.X)
+        return (
+            f"Next: the next update starts with instance n = {n}, "
+            f"x = {numbers.vector_text(self.X[n])}, y = {numbers.vector_text(self.Y[n])}, "
+            "from the weights this update leaves."
+        )
+
+    def _output_note(self, stage: Stage) -> str:
         t = self.trace
-        if reached < list(PHASES).index("error"):
+        if not stage.reached("error"):
             return ""
         return "\n".join(
             [
@@ -245,7 +257,9 @@ class StepThrough(w.VBox):
             text = rf"{formulas.update().latex} \quad \text{{for all parameters at once}}"
         return mathml.line(text)
 
-    def _derivation(self, phase: str) -> str:
+    def _derivation(self, stage: Stage) -> str:
+        """The selected weight's derivation, only the rows known at ``stage``; the sections
+        this phase computes marked ``bw-current``."""
         if self.selected is None:
             return (
                 "<i>Select a weight (click an edge) to follow its derivative ∂E/∂θ through the "
@@ -262,10 +276,12 @@ class StepThrough(w.VBox):
         d = derive(probe, *parameter, x=x, y=y, learning_rate=self.learning_rate)
         parts = []
         for name, latex in d.sections.items():
-            current = " bw-current" if name in SECTIONS[phase] else ""
+            body = derivation_rows(name, mathml.strip_aligned(latex), stage, parameter.l)
+            if not body:
+                continue
+            current = " bw-current" if name in SECTIONS[stage.phase] else ""
             parts.append(
-                f'<div class="bw-section{current}" data-section="{name}">'
-                f"{mathml.rows(mathml.strip_aligned(latex))}</div>"
+                f'<div class="bw-section{current}" data-section="{name}">{mathml.rows(body)}</div>'
             )
         return (
             f'<div class="bw-demo-derivation-body" data-weight="{parameter.key()}">'

@@ -50,8 +50,9 @@ class NetworkView(anywidget.AnyWidget):
     loss = traitlets.Float(0.0).tag(sync=True)
     editable = traitlets.Bool(True).tag(sync=True)
     max_neurons = traitlets.Int(8).tag(sync=True)
-    # The step-through demo's notes: δ under nodes (layer-aligned, [] where not shown yet),
-    # Δθ on edges (like weights/biases), the output's y, ŷ and E, the layer being computed.
+    # The step-through demo's notes: δ beside nodes (layer-aligned, [] where not shown yet),
+    # Δθ (like weights/biases) in tables beside the diagram, the output's y, ŷ and E, the layer
+    # being computed and the phase.
     root_class = traitlets.Unicode("bw-network").tag(sync=True)
     annotated = traitlets.Bool(False).tag(sync=True)
     delta = traitlets.List([]).tag(sync=True)
@@ -59,6 +60,7 @@ class NetworkView(anywidget.AnyWidget):
     dbias = traitlets.List([]).tag(sync=True)
     output_note = traitlets.Unicode("").tag(sync=True)
     focus_layer = traitlets.Int(-1).tag(sync=True)
+    phase = traitlets.Unicode("").tag(sync=True)  # the demo's phase key ("dtheta", "update", …)
 
 
 class LossView(anywidget.AnyWidget):
