@@ -15,7 +15,9 @@ nbconvert's HTML (the same output-area classes) apply:
   its text/plain), that output is hidden and the picture shows;
 - once the live view is drawn, the picture is hidden.
 
-GitHub and nbviewer show the picture and ignore the style sheet.
+An untrusted notebook loses the style sheet to the sanitizer, but shows no widget either: it
+shows the picture and the widget output's text/plain, which is empty (the widget's own text
+goes with the picture, for terminals). GitHub and nbviewer show the picture.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from IPython.display import display
 from ..notation import numbers
 from .static_image import fallback_html, playground_png, view_png
 
-HTML = "text/html"
+HTML, TEXT = "text/html", "text/plain"
 
 # ":has" may not nest, so each rule uses it once per compound selector. A live view is a
 # Lumino widget inside the widget renderer's panel; without one, the panel holds only text.
@@ -50,8 +52,8 @@ def display_with_picture(widget, picture_html: str) -> None:
     if bundle is None:
         return
     data, metadata = bundle if isinstance(bundle, tuple) else (bundle, None)  # anywidget's pair
-    display({HTML: SWITCH_STYLE + picture_html}, raw=True)
-    display(data, metadata=metadata, raw=True)
+    display({HTML: SWITCH_STYLE + picture_html, TEXT: data.get(TEXT, "")}, raw=True)
+    display({**data, TEXT: ""}, metadata=metadata, raw=True)
 
 
 def playground_picture(pg) -> str:
