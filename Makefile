@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: lab test bench chromium binder-check clean
+.PHONY: lab test bench chromium binder-check kernel-check clean
 
 # Debian's own python3 needs the python3-venv package for this; install it when it is missing.
 $(BIN)/python:
@@ -37,6 +37,7 @@ test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check backprop_widgets tests benchmarks
 	$(BIN)/lint-imports
 	$(MAKE) binder-check
+	$(MAKE) kernel-check
 	$(BIN)/python -m pytest
 
 # What Binder does, without Docker: a clean virtualenv, `pip install -r binder/requirements.txt`
@@ -54,9 +55,19 @@ binder-check:
 	done
 	@echo "binder-check: every notebook ran in a Binder-like environment"
 
+# Play trains in an asyncio task between cells: .venv proves it under the newest ipykernel
+# (tests/kernel runs in `pytest` above), this clean virtualenv under ipykernel 6.
+KERNEL6_VENV := .kernel6-venv
+kernel-check:
+	rm -rf $(KERNEL6_VENV)
+	$(PYTHON) -m venv $(KERNEL6_VENV)
+	$(KERNEL6_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(KERNEL6_VENV)/bin/python -m pip install --quiet -e . "ipykernel>=6.25,<7" "pytest>=7"
+	$(KERNEL6_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/kernel
+
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) $(BINDER_VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) $(BINDER_VENV) $(KERNEL6_VENV) .pytest_cache .hypothesis test-artifacts

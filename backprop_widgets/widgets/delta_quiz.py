@@ -293,6 +293,12 @@ class DeltaQuiz(w.VBox):
             }
         self.check()
 
+    def _ipython_display_(self) -> None:
+        """The widget, after a picture of it for where no kernel runs (``fallback``)."""
+        from .fallback import display_with_picture, quiz_picture
+
+        display_with_picture(self, quiz_picture(self))
+
     def __repr__(self) -> str:
         right = sum(m.get("state") == "right" for m in self.inputs.marks.values())
         return f"DeltaQuiz({self.net!r}, {right} of {len(self.nodes)} δ right)"

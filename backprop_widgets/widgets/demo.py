@@ -298,6 +298,12 @@ class StepThrough(w.VBox):
                 return
             self._show()
 
+    def _ipython_display_(self) -> None:
+        """The demo, after a picture of its phase for where no kernel runs (``fallback``)."""
+        from .fallback import demo_picture, display_with_picture
+
+        display_with_picture(self, demo_picture(self))
+
     def __repr__(self) -> str:
         phase, layer = self.steps[self.step]
         return (

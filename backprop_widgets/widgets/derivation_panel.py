@@ -42,6 +42,12 @@ class DerivationView(anywidget.AnyWidget):
     show_sympy = traitlets.Bool(False).tag(sync=True)
     sympy = traitlets.Unicode("").tag(sync=True)
 
+    def _ipython_display_(self) -> None:
+        """The panel, after its MathML for where no kernel runs (``fallback``)."""
+        from .fallback import derivation_picture, display_with_picture
+
+        display_with_picture(self, derivation_picture(self))
+
 
 def derivation_state(
     net: MLP,

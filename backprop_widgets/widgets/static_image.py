@@ -1,10 +1,9 @@
-"""A still picture of the network, for where no kernel runs (GitHub, nbviewer, a PDF export).
+"""A still picture of the network, for where no kernel runs (a reopened notebook, nbviewer, GitHub).
 
-A widget's output is only a reference to a model in a live kernel; without one, GitHub and
-nbviewer show nothing. ``mimebundle_with_image`` adds an ``image/png`` drawn by
-``network_png`` beside the widget's own mimetype: front-ends with a widget manager show the live
-widget, the others show the picture. The drawing follows ``static/network.js``: the same
-columns, "+1" bias nodes, colours (blue θ ≥ 0, orange θ < 0) and edge widths.
+``network_png`` draws an MLP as ``static/network.js`` does: the same columns, "+1" bias nodes,
+colours (blue θ ≥ 0, orange θ < 0) and edge widths; ``view_png`` draws a ``NetworkView`` from
+its synced traits, so a picture shows exactly the numbers its live view shows. ``fallback.py``
+puts the pictures in front of the live views.
 
 matplotlib is imported when the first picture is drawn, and only its object-oriented API is
 used: no pyplot, so the notebook's own backend and figures are left alone. Pillow (which
@@ -20,7 +19,7 @@ import io
 import numpy as np
 
 from ..engine.mlp import MLP
-from ..notation import node_name, numbers, theta_name
+from ..notation import Parameter, node_name, numbers, theta_name
 
 POSITIVE = "#2166ac"  # as --bw-positive in static/widgets.css
 NEGATIVE = "#e66101"  # --bw-negative
@@ -28,7 +27,7 @@ ACCENT = "#1976d2"  # --bw-accent: the selected edge
 INK = "#1a1a1a"
 MUTED = "#616161"
 PAPER = "#ffffff"
-NOTE = "Static image: run the notebook for the interactive playground."
+NOTE = "A still picture: run the notebook for the live view."
 
 # Geometry in pixels, as in static/network.js; one pixel is one point at DPI 72.
 NODE_R = 22
@@ -63,6 +62,8 @@ def _layout(sizes: list[int], bias: bool) -> tuple[float, float, list[dict]]:
 
 
 def _check_activations(a, sizes: list[int]) -> list | None:
+    """One array per layer, or None for a layer whose activations are not shown (given as
+    None or empty, as the demo's view holds the layers a phase has not reached)."""
     if a is None:
         return None
     if isinstance(a, (str, bytes)) or not hasattr(a, "__len__") or len(a) != len(sizes):
@@ -72,7 +73,10 @@ def _check_activations(a, sizes: list[int]) -> list | None:
         )
     result = []
     for l, (values, n) in enumerate(zip(a, sizes)):
-        values = np.asarray(values, dtype=float).ravel()
+        values = np.asarray([] if values is None else values, dtype=float).ravel()
+        if values.size == 0:
+            result.append(None)
+            continue
         if values.shape != (n,):
             raise ValueError(f"a[{l}] must hold {n} activations (layer {l + 1}); got {values.size}")
         result.append(values)
@@ -98,7 +102,8 @@ def network_png(
         ``(l, i, j)`` or ``(l, i, "bias")``: this edge is highlighted and labelled with its θ.
     a : list of arrays, optional
         Activations by layer, ``a[l]`` of shape (sizes[l],) as ``net.trace(x, y).a``; written
-        in the nodes. Without them the nodes carry their names, a^l_i.
+        in the nodes. Without them (or where ``a[l]`` is None or empty) the nodes carry their
+        names, a^l_i.
     title : str, optional
         A line above the diagram.
     caption, note : str, optional
@@ -188,7 +193,7 @@ def network_png(
             edge_colours.append(INK)
             line_widths.append((3 if role == "output" else 2) * points)
             styles.append("solid")
-            if activations is None:
+            if activations is None or activations[l] is None:
                 text = node_name("a", l, i)
             else:
                 value = activations[l][i]
@@ -256,21 +261,17 @@ def playground_png(pg) -> bytes:
     return network_png(pg.net, pg.selected, a=trace.a, caption=caption)
 
 
-def mimebundle_with_image(bundle, png: bytes):
-    """``bundle`` (a widget's ``_repr_mimebundle_`` result) with ``png`` added as image/png.
-
-    ``bundle`` is a dict of mimetype → data or a ``(data, metadata)`` pair, as IPython accepts;
-    the same shape comes back. ``None`` (a closed widget has no view) stays ``None``.
-    """
-    if bundle is None:
-        return None
-    if not isinstance(png, bytes) or not png.startswith(b"\x89PNG"):
-        raise ValueError("png must be the bytes of a PNG image, such as network_png(net) returns")
-    data, metadata = bundle if isinstance(bundle, tuple) else (bundle, None)
-    if not isinstance(data, dict):
-        raise TypeError(f"bundle must be a dict of mimetype to data; got {type(data).__name__}")
-    data = {**data, "image/png": base64.b64encode(png).decode("ascii")}
-    return data if metadata is None else (data, metadata)
+def view_png(view, title: str | None = None, caption: str | None = None) -> bytes:
+    """The picture of a ``NetworkView`` from its synced traits: its weights, the activations it
+    shows (layers it leaves empty carry their names) and its selected edge."""
+    net = MLP(view.sizes, bias=view.bias)
+    for W, values in zip(net.weights, view.weights):
+        W[...] = values
+    for b, values in zip(net.biases, view.biases):
+        b[...] = values
+    a = list(view.a) + [[]] * (len(view.sizes) - len(view.a))
+    selected = Parameter.parse(view.selected) if view.selected else None
+    return network_png(net, selected, a=a if view.a else None, title=title, caption=caption)
 
 
 # The derivation's rows, laid out without the package's style sheet (which only a live view
@@ -286,28 +287,11 @@ FALLBACK_STYLE = """<style>
 </style>"""
 
 
-def fallback_html(png: bytes, derivation: str = "") -> str:
-    """The picture (and the derivation of the selected weight, as MathML) in one piece of HTML
-    (``.bw-fallback``), for front-ends that show no live widget: an exported HTML file, nbviewer."""
-    source = base64.b64encode(png).decode("ascii")
-    return (
-        f'{FALLBACK_STYLE}<div class="bw-fallback"><img alt="{html.escape(NOTE)}" '
-        f'src="data:image/png;base64,{source}">{derivation}</div>'
-    )
-
-
-def with_playground_picture(bundle, pg):
-    """A playground's mimebundle with its picture added, for where no kernel runs, and as HTML
-    the picture with the derivation of the selected weight; the bundle as it is when the
-    picture cannot be drawn (the live widget matters more)."""
-    try:
-        png = playground_png(pg)
-    except Exception:  # noqa: BLE001
-        return bundle
-    bundle = mimebundle_with_image(bundle, png)
-    if bundle is None:
-        return None
-    data, metadata = bundle if isinstance(bundle, tuple) else (bundle, None)
-    derivation = pg.derivation.value if pg.selected is not None else ""
-    data = {**data, "text/html": fallback_html(png, derivation)}
-    return data if metadata is None else (data, metadata)
+def fallback_html(png: bytes | None, html_after: str = "") -> str:
+    """The picture (if any) and ``html_after`` (such as a derivation in MathML) in one
+    ``.bw-fallback`` element, laid out without the package's style sheet."""
+    image = ""
+    if png is not None:
+        source = base64.b64encode(png).decode("ascii")
+        image = f'<img alt="{html.escape(NOTE)}" src="data:image/png;base64,{source}">'
+    return f'{FALLBACK_STYLE}<div class="bw-fallback">{image}{html_after}</div>'

@@ -62,6 +62,12 @@ class NetworkView(anywidget.AnyWidget):
     focus_layer = traitlets.Int(-1).tag(sync=True)
     phase = traitlets.Unicode("").tag(sync=True)  # the demo's phase key ("dtheta", "update", …)
 
+    def _ipython_display_(self) -> None:
+        """The diagram, after a picture of it for where no kernel runs (``fallback``)."""
+        from .fallback import diagram_picture, display_with_picture
+
+        display_with_picture(self, diagram_picture(self))
+
 
 class LossView(anywidget.AnyWidget):
     """The live loss curve (SVG): training and test loss against epochs.

@@ -2,8 +2,9 @@
 
 The picture is checked by its pixels: the sign colours of static/widgets.css appear exactly when
 weights of that sign exist, the selected edge is highlighted, and the picture grows with the
-network. A notebook executed headless keeps the picture beside the widget in its output, and
-nbconvert (what nbviewer runs) shows the picture when the notebook holds no widget state.
+network. Each view is displayed as two outputs, its picture and then the widget
+(``widgets/fallback.py``), and nbconvert (what nbviewer runs) shows each picture once when the
+notebook holds no widget state.
 """
 
 import base64
@@ -24,9 +25,9 @@ from backprop_widgets.widgets.static_image import (
     ACCENT,
     NEGATIVE,
     POSITIVE,
-    mimebundle_with_image,
     network_png,
     playground_png,
+    view_png,
 )
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -158,51 +159,21 @@ def test_drawing_leaves_pyplot_and_the_backend_alone():
     assert out.stdout.split() == ["False", "True"]
 
 
-# -------------------------------------------------------------------------- mimebundles
+# ---------------------------------------------------------------- the views' two outputs
+
+VIEWS = {
+    "playground": "pg = bw.Playground()\npg.selected = (0, 1, 0)\npg",
+    "demo": "bw.Playground().demo",
+    "quiz": "ex.delta_quiz()",
+    "diagram": "ex.diagram()",
+    "derivation": "pg.derivation",
+}
+IMPORTS = "import backprop_widgets as bw\nfrom backprop_widgets import exercises as ex"
 
 
-def test_image_is_added_beside_the_widget_mimetype():
-    png = network_png(lecture_net())
-    bundle = {"text/plain": "VBox()", WIDGET_VIEW: {"model_id": "abc"}}
-    result = mimebundle_with_image(bundle, png)
-    assert result[WIDGET_VIEW] == {"model_id": "abc"} and result["text/plain"] == "VBox()"
-    assert base64.b64decode(result["image/png"]) == png
-    assert "image/png" not in bundle  # the widget's own bundle is not changed
-
-
-def test_data_and_metadata_pair_keeps_its_shape():
-    png = network_png(lecture_net())
-    data, metadata = mimebundle_with_image(({WIDGET_VIEW: {}}, {"foo": 1}), png)
-    assert set(data) == {WIDGET_VIEW, "image/png"} and metadata == {"foo": 1}
-
-
-def test_closed_widget_stays_without_a_bundle():
-    assert mimebundle_with_image(None, network_png(lecture_net())) is None
-
-
-def test_bytes_that_are_not_a_png_are_refused():
-    with pytest.raises(ValueError, match="png must be the bytes of a PNG image"):
-        mimebundle_with_image({}, b"GIF89a")
-
-
-# -------------------------------------------------------------------------- notebooks
-
-PICTURED_WIDGET = """\
-import ipywidgets as w
-import backprop_widgets as bw
-from backprop_widgets.widgets.static_image import mimebundle_with_image, network_png
-
-class Pictured(w.VBox):
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        return mimebundle_with_image(bundle, network_png(bw.MLP([2, 2, 1])))
-
-Pictured([w.Label("live")])"""
-
-
-def executed(source: str) -> nbformat.NotebookNode:
+def executed(*sources: str) -> nbformat.NotebookNode:
     notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(source)],
+        cells=[nbformat.v4.new_code_cell(source) for source in sources],
         metadata={
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
         },
@@ -212,15 +183,55 @@ def executed(source: str) -> nbformat.NotebookNode:
 
 
 @pytest.fixture(scope="module")
-def pictured_notebook():
-    return executed(PICTURED_WIDGET)
+def views_notebook():
+    return executed(IMPORTS, *VIEWS.values())
 
 
-def test_executed_notebook_keeps_the_image_beside_the_widget(pictured_notebook):
-    (output,) = pictured_notebook.cells[0].outputs
-    assert output.output_type == "execute_result"
-    assert {WIDGET_VIEW, "image/png", "text/plain"} <= set(output.data)
-    assert base64.b64decode(output.data["image/png"]) == network_png(MLP([2, 2, 1]))
+def test_each_view_displays_its_picture_then_the_widget(views_notebook):
+    for name, cell in zip(VIEWS, views_notebook.cells[1:]):
+        picture, widget = cell.outputs
+        assert picture.output_type == widget.output_type == "display_data", name
+        assert set(picture.data) == {"text/html", "text/plain"}, name
+        assert widget.data["text/plain"] == "", name  # an untrusted notebook shows it
+        assert '<div class="bw-fallback">' in picture.data["text/html"], name
+        assert WIDGET_VIEW in widget.data and "text/html" not in widget.data, name
+        images = re.findall(r'src="data:image/png;base64,([^"]+)"', picture.data["text/html"])
+        assert len(images) == (0 if name == "derivation" else 1), name
+        if images:
+            assert base64.b64decode(images[0]).startswith(b"\x89PNG"), name
+
+
+def test_pictures_show_the_selected_weight_and_its_derivation(views_notebook):
+    playground = views_notebook.cells[1].outputs[0].data["text/html"]
+    derivation = views_notebook.cells[5].outputs[0].data["text/html"]
+    for html in (playground, derivation):
+        assert 'data-weight="0,1,0"' in html and "<math" in html
+
+
+def test_playground_picture_is_the_network_png():
+    from backprop_widgets.widgets.fallback import playground_picture
+    from backprop_widgets.widgets.playground import Playground
+
+    pg = Playground()
+    pg.selected = (0, 0, 1)
+    (image,) = re.findall(r'base64,([^"]+)"', playground_picture(pg))
+    assert base64.b64decode(image) == playground_png(pg)
+
+
+def test_view_picture_leaves_unreached_layers_unnumbered():
+    """The demo at "Receive input" shows x only: the picture writes names in the other nodes,
+    as at "Receive input" in the live view; after the forward pass, numbers."""
+    from backprop_widgets.widgets.demo import StepThrough
+
+    demo = StepThrough(lecture_net(), X_XOR, Y_XOR)
+    start = view_png(demo.view)
+    demo.next()
+    demo.next()
+    forward = view_png(demo.view)
+    assert start != forward
+    assert view_png(demo.view) == network_png(
+        demo.net, a=[a.tolist() for a in demo.trace.a]
+    )
 
 
 def rendered_images(notebook: nbformat.NotebookNode) -> list[str]:
@@ -230,29 +241,9 @@ def rendered_images(notebook: nbformat.NotebookNode) -> list[str]:
     return re.findall(r'<img[^>]* src="data:image/png;base64,([^"]+)"', html)
 
 
-def test_nbconvert_shows_the_image_when_no_widget_state_was_saved(pictured_notebook):
-    """As nbviewer shows a notebook saved by JupyterLab or Notebook 7, which do not save widget
+def test_nbconvert_shows_each_picture_once_when_no_widget_state_was_saved(views_notebook):
+    """As nbviewer shows a notebook saved by JupyterLab or Notebook 7, which save no widget
     state unless asked to."""
-    notebook = nbformat.from_dict(json.loads(json.dumps(pictured_notebook)))
+    notebook = nbformat.from_dict(json.loads(json.dumps(views_notebook)))
     notebook.metadata.pop("widgets", None)
-    (image,) = rendered_images(notebook)
-    assert image == pictured_notebook.cells[0].outputs[0].data["image/png"]
-
-
-def test_nbconvert_renders_the_saved_widget_state_instead_of_the_image(pictured_notebook):
-    """With the widget state saved in the notebook, nbconvert embeds the widget (its JavaScript
-    comes from a CDN in the reader's browser) and leaves the picture out."""
-    assert "widgets" in pictured_notebook.metadata  # nbclient saves the state by default
-    assert rendered_images(pictured_notebook) == []
-
-
-def test_playground_output_carries_the_image():
-    from backprop_widgets.widgets.playground import Playground
-
-    if "_repr_mimebundle_" not in vars(Playground):
-        pytest.skip("Playground._repr_mimebundle_ does not add the picture yet")
-    notebook = executed("import backprop_widgets as bw\nbw.Playground()")
-    (output,) = notebook.cells[0].outputs
-    assert {WIDGET_VIEW, "image/png"} <= set(output.data)
-    notebook.metadata.pop("widgets", None)
-    assert len(rendered_images(notebook)) == 1
+    assert len(rendered_images(notebook)) == len(VIEWS) - 1  # the derivation is MathML

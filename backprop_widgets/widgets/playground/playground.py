@@ -321,11 +321,11 @@ class Playground(w.VBox):
         files.apply_state(pg, state)
         return pg
 
-    def _repr_mimebundle_(self, **kwargs):
-        """The widget, and a picture of the network for where no kernel runs (nbviewer)."""
-        from ..static_image import with_playground_picture
+    def _ipython_display_(self) -> None:
+        """The widget, after a picture of it for where no kernel runs (``fallback``)."""
+        from ..fallback import display_with_picture, playground_picture
 
-        return with_playground_picture(super()._repr_mimebundle_(**kwargs), self)
+        display_with_picture(self, playground_picture(self))
 
     def __repr__(self) -> str:
         return (
