@@ -18,12 +18,18 @@ nbconvert's HTML (the same output-area classes) apply:
 An untrusted notebook loses the style sheet to the sanitizer, but shows no widget either: it
 shows the picture and the widget output's text/plain, which is empty (the widget's own text
 goes with the picture, for terminals). GitHub and nbviewer show the picture.
+
+VS Code and Colab draw each output on its own, where these rules cannot see the widget's
+output, so both would show: there the widget is displayed alone, as before (detected as
+plotly does, by ``VSCODE_PID`` in the kernel's environment and ``google.colab`` imported).
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
+import sys
 
 from IPython.display import display
 
@@ -52,8 +58,16 @@ def display_with_picture(widget, picture_html: str) -> None:
     if bundle is None:
         return
     data, metadata = bundle if isinstance(bundle, tuple) else (bundle, None)  # anywidget's pair
+    if not pictures_switch():
+        display(data, metadata=metadata, raw=True)
+        return
     display({HTML: SWITCH_STYLE + picture_html, TEXT: data.get(TEXT, "")}, raw=True)
     display({**data, TEXT: ""}, metadata=metadata, raw=True)
+
+
+def pictures_switch() -> bool:
+    """Whether the front-end applies the switch's style sheet: not in VS Code or Colab."""
+    return "VSCODE_PID" not in os.environ and "google.colab" not in sys.modules
 
 
 def playground_picture(pg) -> str:

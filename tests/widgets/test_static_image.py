@@ -247,3 +247,14 @@ def test_nbconvert_shows_each_picture_once_when_no_widget_state_was_saved(views_
     notebook = nbformat.from_dict(json.loads(json.dumps(views_notebook)))
     notebook.metadata.pop("widgets", None)
     assert len(rendered_images(notebook)) == len(VIEWS) - 1  # the derivation is MathML
+
+
+@pytest.mark.parametrize(
+    "where", ["os.environ['VSCODE_PID'] = '1'", "sys.modules['google.colab'] = type(sys)('colab')"]
+)
+def test_vs_code_and_colab_get_the_widget_alone(where):
+    # They draw each output on its own, where the switch cannot hide the picture.
+    notebook = executed(f"import os, sys\n{where}", IMPORTS, "ex.diagram()")
+    (widget,) = notebook.cells[2].outputs
+    assert WIDGET_VIEW in widget.data
+    assert "bw-fallback" not in str(widget.data)
