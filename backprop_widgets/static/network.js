@@ -184,6 +184,9 @@ function render({ model, el }) {
     });
     root.dataset.epoch = String(model.get("epoch"));
     root.dataset.loss = String(model.get("loss"));
+    const shown = model.get("instance");
+    if (shown >= 0) root.dataset.instance = String(shown);
+    else delete root.dataset.instance;
   }
 
   const { schedule, cancel } = frameScheduler(update);
@@ -244,7 +247,7 @@ function render({ model, el }) {
   model.on("change:bias", rebuild);
   model.on("change:editable", rebuild);
   model.on("change:annotated", rebuild);
-  for (const name of ["weights", "biases", "grad_weights", "grad_biases", "a", "z", "selected", "epoch", "loss", "instance_label", "delta", "dtheta", "dbias", "focus_layer", "output_note"]) {
+  for (const name of ["weights", "biases", "grad_weights", "grad_biases", "a", "z", "selected", "epoch", "loss", "instance", "instance_label", "delta", "dtheta", "dbias", "focus_layer", "output_note"]) {
     model.on(`change:${name}`, schedule);
   }
   rebuild();

@@ -6,6 +6,7 @@ const H = 280;
 const PAD = { left: 72, right: 18, top: 14, bottom: 44 };
 const STRIP = 24; // px above the θ axis kept free of the curve for the step arrow
 const MIN_ARROW = 22; // px: a step shorter than this on screen is drawn this long, dashed
+const EMPTY_H = 56; // the invitation to select a weight: one short strip, not an empty plot
 let widgets = 0; // for ids that stay unique with several views on one page
 
 function legendRow(parent, swatch, text) {
@@ -36,14 +37,20 @@ function render({ model, el }) {
     const x1 = W - PAD.right;
     const y0 = H - PAD.bottom;
     const y1 = PAD.top;
-    if (!model.get("weight") || !thetas.length) {
+    const shown = model.get("instance");
+    if (shown >= 0) root.dataset.instance = String(shown);
+    else delete root.dataset.instance;
+    const empty = !model.get("weight") || !thetas.length;
+    root.classList.toggle("bw-slice-is-empty", empty);
+    svg.setAttribute("viewBox", `0 0 ${W} ${empty ? EMPTY_H : H}`);
+    if (empty) {
       delete root.dataset.theta;
       delete root.dataset.slope;
       delete root.dataset.step;
       root.dataset.weight = "";
       title.textContent = "Error E as a function of one weight";
-      make("rect", { x: x0, y: y1, width: x1 - x0, height: y0 - y1, class: "bw-slice-empty" }, svg);
-      const text = make("text", { x: (x0 + x1) / 2, y: (y0 + y1) / 2, class: "bw-slice-message" }, svg);
+      make("rect", { x: 1, y: 1, width: W - 2, height: EMPTY_H - 2, rx: 6, class: "bw-slice-empty" }, svg);
+      const text = make("text", { x: W / 2, y: EMPTY_H / 2 + 5, class: "bw-slice-message" }, svg);
       text.textContent = model.get("message");
       svg.setAttribute("aria-label", model.get("message"));
       return;
@@ -145,11 +152,11 @@ function render({ model, el }) {
     legendRow(
       legend,
       "step",
-      `next step −η ∂E/∂θ = ${numberText(step)} (η = ${numberText(eta)}); E there = ${numberText(after)}${change} if only ${label} moved${scale}`,
+      `${model.get("step_label")} −η ∂E/∂θ = ${numberText(step)} (η = ${numberText(eta)}); E there = ${numberText(after)}${change} if only ${label} moved${scale}`,
     );
   }
   const { schedule, cancel } = frameScheduler(draw);
-  for (const name of ["thetas", "errors", "theta", "error", "slope", "step", "error_after", "learning_rate", "weight", "label", "message"]) {
+  for (const name of ["thetas", "errors", "theta", "error", "slope", "step", "error_after", "learning_rate", "weight", "label", "message", "data_label", "step_label", "instance"]) {
     model.on(`change:${name}`, schedule);
   }
   draw();
