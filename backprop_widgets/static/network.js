@@ -184,8 +184,8 @@ function render({ model, el }) {
     });
     root.dataset.epoch = String(model.get("epoch"));
     root.dataset.loss = String(model.get("loss"));
-    const shown = model.get("instance");
-    if (shown >= 0) root.dataset.instance = String(shown);
+    const instanceShown = model.get("instance");
+    if (instanceShown >= 0) root.dataset.instance = String(instanceShown);
     else delete root.dataset.instance;
   }
 

@@ -6,7 +6,6 @@ const H = 280;
 const PAD = { left: 72, right: 18, top: 14, bottom: 44 };
 const STRIP = 24; // px above the θ axis kept free of the curve for the step arrow
 const MIN_ARROW = 22; // px: a step shorter than this on screen is drawn this long, dashed
-const EMPTY_H = 56; // the invitation to select a weight: one short strip, not an empty plot
 let widgets = 0; // for ids that stay unique with several views on one page
 
 function legendRow(parent, swatch, text) {
@@ -24,7 +23,9 @@ function render({ model, el }) {
   const svg = make("svg", { viewBox: `0 0 ${W} ${H}`, class: "bw-slice-svg", role: "img" });
   const legend = document.createElement("div");
   legend.className = "bw-slice-legend";
-  root.append(title, svg, legend);
+  // With no weight selected: one line inviting a click, in place of an empty plot.
+  const invitation = html("div", "bw-slice-message");
+  root.append(title, invitation, svg, legend);
   el.appendChild(root);
 
   function draw() {
@@ -37,22 +38,21 @@ function render({ model, el }) {
     const x1 = W - PAD.right;
     const y0 = H - PAD.bottom;
     const y1 = PAD.top;
-    const shown = model.get("instance");
-    if (shown >= 0) root.dataset.instance = String(shown);
+    const instanceShown = model.get("instance");
+    if (instanceShown >= 0) root.dataset.instance = String(instanceShown);
     else delete root.dataset.instance;
     const empty = !model.get("weight") || !thetas.length;
     root.classList.toggle("bw-slice-is-empty", empty);
-    svg.setAttribute("viewBox", `0 0 ${W} ${empty ? EMPTY_H : H}`);
+    invitation.hidden = !empty;
+    legend.hidden = empty;
+    svg.style.display = empty ? "none" : ""; // an SVG element has no hidden property
     if (empty) {
       delete root.dataset.theta;
       delete root.dataset.slope;
       delete root.dataset.step;
       root.dataset.weight = "";
       title.textContent = "Error E as a function of one weight";
-      make("rect", { x: 1, y: 1, width: W - 2, height: EMPTY_H - 2, rx: 6, class: "bw-slice-empty" }, svg);
-      const text = make("text", { x: W / 2, y: EMPTY_H / 2 + 5, class: "bw-slice-message" }, svg);
-      text.textContent = model.get("message");
-      svg.setAttribute("aria-label", model.get("message"));
+      invitation.textContent = model.get("message");
       return;
     }
     const { theta, error, slope, step, error_after: after, learning_rate: eta } =

@@ -18,7 +18,7 @@ import traitlets
 from ..engine.mlp import MLP
 from ..engine.probes import gradient_check
 from ..notation import key_of, mathml
-from ..notation.numbers import exact
+from ..notation.numbers import exact, values_text
 from .views import STATIC, esm
 
 INVITATION = (
@@ -68,9 +68,7 @@ def derivation_state(
     d = derive(net, *selected, x=x, y=y, learning_rate=learning_rate)
     check = gradient_check(net, selected, x, y, d.symbolic_value)
     key = key_of(selected)
-    instance = html.escape(
-        f"instance n = {n}: x = {np.round(x, 4).tolist()}, y = {np.round(y, 4).tolist()}"
-    )
+    instance = html.escape(f"instance n = {n}: x = {values_text(x)}, y = {values_text(y)}")
     sections = "".join(
         f'<div class="bw-section" data-section="{name}">'
         f"{mathml.rows(mathml.strip_aligned(latex))}</div>"

@@ -192,9 +192,7 @@ class Controls:
             width="100%",
             align_items="flex-start",
         )
-        weight_row = _row(
-            self.weight_slider, self.instance_slider, self.instance_label, align_items="center"
-        )
+        weight_row = _row(self.weight_slider, self.instance_slider)
         settings = w.VBox(
             [
                 _row(self.dataset_select, self.noise_slider, self.test_slider),
@@ -217,8 +215,8 @@ class Controls:
         # E against the selected weight, and the decision surface: placed with the first network.
         self.teaching_row = _row(width="100%", align_items="flex-start")
         return [
-            buttons, rate, self.message, views, weight_row, self.teaching_row, self.derivation,
-            self.panels,
+            buttons, rate, self.message, self.instance_label, views, weight_row, self.teaching_row,
+            self.derivation, self.panels,
         ]  # fmt: skip
 
     def show_settings(self, settings: Settings, n_train: int) -> None:

@@ -19,13 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...engine.session import TrainingSession
-from ...notation.numbers import vector_text
-
-
-def values_text(values: np.ndarray) -> str:
-    """One number as ``1``, several as ``(1, 0)``."""
-    values = np.asarray(values, dtype=float)
-    return vector_text(values[0] if values.size == 1 else values)
+from ...notation.numbers import values_text
 
 
 @dataclass(frozen=True)
