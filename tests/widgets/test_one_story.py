@@ -183,12 +183,13 @@ def test_setting_theta_while_playing_pauses_training_and_says_so():
         pg.play()
         await asyncio.sleep(0.3)
         assert pg.playing and pg.epoch > 0
+        assert pg.instance == pg.session.cursor and pg.instance_slider.disabled  # follows
         pg.weight_slider.value = 1.25  # a person's value, not one Python sent
         await asyncio.sleep(0.2)
         return pg.epoch
 
     epoch = asyncio.run(drag_while_playing())
-    assert not pg.playing and pg.epoch == epoch
+    assert not pg.playing and pg.epoch == epoch and not pg.instance_slider.disabled
     assert pg.net.get_parameter(1, 0, 1) == 1.25
     assert "Paused while you set θ²₁₂ by hand; Play trains on" in pg.message.value
 

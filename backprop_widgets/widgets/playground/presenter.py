@@ -121,7 +121,8 @@ class Presenter:
         pg, session = self.pg, self.pg.session
         net, story = pg.net, self.story()
         self._pin_instance(story.n)  # in (mini-)batch mode: the batch's first instance
-        pg.controls.instance_slider.disabled = not story.online
+        # The slider is a person's online and paused; otherwise it follows the next update.
+        pg.controls.instance_slider.disabled = pg.playing or not story.online
         trace = net.trace(story.x, story.y)
         if story.online:
             dW, db = trace.gradients(net.bias)
