@@ -88,7 +88,7 @@ function render({ model, el }) {
       if (!s.length) return;
       const key = html("span", `bw-loss-key bw-loss-key-${name}`, legend);
       html("span", `bw-loss-swatch bw-curve-${name}`, key);
-      html("span", "bw-legend-text", key, `${name} E = ${numberText(s[s.length - 1][1])}`);
+      html("span", "bw-legend-text", key, `${name} ${numberText(s[s.length - 1][1])}`);
     });
   }
   const { schedule, cancel } = frameScheduler(draw);
