@@ -46,6 +46,14 @@ def vector_text(values) -> str:
     return "(" + ", ".join(text(v) for v in values) + ")"
 
 
+def values_text(values) -> str:
+    """An instance's inputs or targets: one number as ``1``, several as ``(1, 0)``."""
+    values = _plain(values)
+    if isinstance(values, (list, tuple)) and len(values) == 1:
+        values = values[0]
+    return vector_text(values)
+
+
 def exact(value: float) -> str:
     """10 significant digits; ``-0`` is ``0``."""
     return f"{float(value) + 0.0:.10g}"

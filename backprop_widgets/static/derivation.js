@@ -25,6 +25,10 @@ function render({ model, el }) {
 
   function draw() {
     content.innerHTML = model.get("value");
+    // The instance it is for, on the .bw-derivation element (as on .bw-network and .bw-slice).
+    const instanceShown = model.get("instance");
+    if (instanceShown >= 0) el.dataset.instance = String(instanceShown);
+    else delete el.dataset.instance;
     const selected = model.get("weight") !== "";
     const shown = model.get("show_sympy");
     tools.hidden = !selected;

@@ -22,7 +22,9 @@ function render({ model, el }) {
   box.type = "checkbox";
   box.className = "bw-log";
   toggle.append(box, document.createTextNode(" log scale"));
-  header.append(title, toggle);
+  // The legend stands in the header, beside the title: never over the curves.
+  const legend = html("span", "bw-loss-legend");
+  header.append(title, legend, toggle);
   const svg = make("svg", { viewBox: `0 0 ${W} ${H}`, class: "bw-loss-svg", role: "img" });
   root.append(header, svg);
   el.appendChild(root);
@@ -36,6 +38,7 @@ function render({ model, el }) {
     ];
     const points = series.flatMap(([, s]) => s).filter(([, y]) => Number.isFinite(y) && (!log || y > 0));
     svg.replaceChildren();
+    legend.replaceChildren();
     root.dataset.points = String(model.get("train").length);
     svg.setAttribute("aria-label", points.length ? "Loss curve" : "Loss curve: no epochs yet");
     const x0 = PAD.left;
@@ -81,12 +84,11 @@ function render({ model, el }) {
       const [lx, ly] = kept[kept.length - 1];
       make("circle", { cx: sx(lx), cy: sy(log ? Math.log10(ly) : ly), r: 3.5, class: `bw-curve-dot bw-curve-${name}` }, svg);
     }
-    const legend = make("g", { class: "bw-legend" }, svg);
-    series.forEach(([name, s], k) => {
+    series.forEach(([name, s]) => {
       if (!s.length) return;
-      const y = y1 + 8 + k * 16;
-      make("line", { x1: x1 - 90, y1: y, x2: x1 - 70, y2: y, class: `bw-curve bw-curve-${name}` }, legend);
-      make("text", { x: x1 - 64, y: y + 4, class: "bw-legend-text" }, legend).textContent = `${name} ${lossTick(s[s.length - 1][1])}`;
+      const key = html("span", `bw-loss-key bw-loss-key-${name}`, legend);
+      html("span", `bw-loss-swatch bw-curve-${name}`, key);
+      html("span", "bw-legend-text", key, `${name} ${numberText(s[s.length - 1][1])}`);
     });
   }
   const { schedule, cancel } = frameScheduler(draw);

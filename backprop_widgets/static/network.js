@@ -331,6 +331,9 @@ function render({ model, el }) {
     }
     root.dataset.epoch = String(model.get("epoch"));
     root.dataset.loss = String(model.get("loss"));
+    const instanceShown = model.get("instance");
+    if (instanceShown >= 0) root.dataset.instance = String(instanceShown);
+    else delete root.dataset.instance;
   }
 
   const { schedule, cancel } = frameScheduler(update);
@@ -402,7 +405,7 @@ function render({ model, el }) {
   model.on("change:bias", rebuild);
   model.on("change:editable", rebuild);
   model.on("change:annotated", rebuild);
-  for (const name of ["weights", "biases", "grad_weights", "grad_biases", "a", "z", "selected", "epoch", "loss", "instance_label", "delta", "dtheta", "dbias", "focus_layer", "output_note", "phase"]) {
+  for (const name of ["weights", "biases", "grad_weights", "grad_biases", "a", "z", "selected", "epoch", "loss", "instance", "instance_label", "delta", "dtheta", "dbias", "focus_layer", "output_note", "phase"]) {
     model.on(`change:${name}`, schedule);
   }
   rebuild();

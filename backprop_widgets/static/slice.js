@@ -23,7 +23,9 @@ function render({ model, el }) {
   const svg = make("svg", { viewBox: `0 0 ${W} ${H}`, class: "bw-slice-svg", role: "img" });
   const legend = document.createElement("div");
   legend.className = "bw-slice-legend";
-  root.append(title, svg, legend);
+  // With no weight selected: one line inviting a click, in place of an empty plot.
+  const invitation = html("div", "bw-slice-message");
+  root.append(title, invitation, svg, legend);
   el.appendChild(root);
 
   function draw() {
@@ -36,16 +38,21 @@ function render({ model, el }) {
     const x1 = W - PAD.right;
     const y0 = H - PAD.bottom;
     const y1 = PAD.top;
-    if (!model.get("weight") || !thetas.length) {
+    const instanceShown = model.get("instance");
+    if (instanceShown >= 0) root.dataset.instance = String(instanceShown);
+    else delete root.dataset.instance;
+    const empty = !model.get("weight") || !thetas.length;
+    root.classList.toggle("bw-slice-is-empty", empty);
+    invitation.hidden = !empty;
+    legend.hidden = empty;
+    svg.style.display = empty ? "none" : ""; // an SVG element has no hidden property
+    if (empty) {
       delete root.dataset.theta;
       delete root.dataset.slope;
       delete root.dataset.step;
       root.dataset.weight = "";
       title.textContent = "Error E as a function of one weight";
-      make("rect", { x: x0, y: y1, width: x1 - x0, height: y0 - y1, class: "bw-slice-empty" }, svg);
-      const text = make("text", { x: (x0 + x1) / 2, y: (y0 + y1) / 2, class: "bw-slice-message" }, svg);
-      text.textContent = model.get("message");
-      svg.setAttribute("aria-label", model.get("message"));
+      invitation.textContent = model.get("message");
       return;
     }
     const { theta, error, slope, step, error_after: after, learning_rate: eta } =
@@ -145,11 +152,11 @@ function render({ model, el }) {
     legendRow(
       legend,
       "step",
-      `next step −η ∂E/∂θ = ${numberText(step)} (η = ${numberText(eta)}); E there = ${numberText(after)}${change} if only ${label} moved${scale}`,
+      `${model.get("step_label")} −η ∂E/∂θ = ${numberText(step)} (η = ${numberText(eta)}); E there = ${numberText(after)}${change} if only ${label} moved${scale}`,
     );
   }
   const { schedule, cancel } = frameScheduler(draw);
-  for (const name of ["thetas", "errors", "theta", "error", "slope", "step", "error_after", "learning_rate", "weight", "label", "message"]) {
+  for (const name of ["thetas", "errors", "theta", "error", "slope", "step", "error_after", "learning_rate", "weight", "label", "message", "data_label", "step_label", "instance"]) {
     model.on(`change:${name}`, schedule);
   }
   draw();

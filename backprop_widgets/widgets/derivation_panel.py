@@ -18,7 +18,7 @@ import traitlets
 from ..engine.mlp import MLP
 from ..engine.probes import gradient_check
 from ..notation import key_of, mathml
-from ..notation.numbers import exact
+from ..notation.numbers import exact, values_text
 from .views import STATIC, esm
 
 INVITATION = (
@@ -41,6 +41,8 @@ class DerivationView(anywidget.AnyWidget):
     weight = traitlets.Unicode("").tag(sync=True)
     show_sympy = traitlets.Bool(False).tag(sync=True)
     sympy = traitlets.Unicode("").tag(sync=True)
+    # The instance the derivation is for (``data-instance`` on ``.bw-derivation``); -1: none.
+    instance = traitlets.Int(-1).tag(sync=True)
 
     def _ipython_display_(self) -> None:
         """The panel, after its MathML for where no kernel runs (``fallback``)."""
@@ -58,10 +60,13 @@ def derivation_state(
     learning_rate: float,
     sympy: bool = False,
     update: str = "the next online update",
+    batch: tuple[str, float] | None = None,
 ) -> dict:
     """The traits of ``DerivationView`` for ``selected`` on instance ``n`` = (x, y): the
     derivation as MathML, its LaTeX, the three-way check, and the SymPy expression as MathML
-    when ``sympy``. ``update`` names the step Δθ = −η ∂E/∂θ belongs to."""
+    when ``sympy``. ``update`` names the step Δθ = −η ∂E/∂θ belongs to. ``batch`` =
+    (its words, ∂E/∂θ over it) when the next update is on a batch that instance n begins:
+    the panel then says what that update does with θ."""
     if selected is None:
         return {"value": INVITATION, "latex": "", "weight": "", "sympy": ""}
     from ..symbolic import derive
@@ -69,9 +74,7 @@ def derivation_state(
     d = derive(net, *selected, x=x, y=y, learning_rate=learning_rate)
     check = gradient_check(net, selected, x, y, d.symbolic_value)
     key = key_of(selected)
-    instance = html.escape(
-        f"instance n = {n}: x = {np.round(x, 4).tolist()}, y = {np.round(y, 4).tolist()}"
-    )
+    instance = html.escape(f"instance n = {n}: x = {values_text(x)}, y = {values_text(y)}")
     sections = "".join(
         f'<div class="bw-section" data-section="{name}">'
         f"{mathml.rows(mathml.strip_aligned(latex))}</div>"
@@ -89,7 +92,8 @@ def derivation_state(
         f"symbolic (the SymPy expression evaluated) {exact(check.symbolic)} = backprop "
         f"{exact(check.backprop)} = finite difference {exact(check.finite_difference)} "
         f"&nbsp; <b>{mark}</b>; {html.escape(update)}: Δθ = −η ∂E/∂θ = "
-        f"{exact(-learning_rate * check.backprop)} (η = {learning_rate:.3g})</div></div>"
+        f"{exact(-learning_rate * check.backprop)} (η = {learning_rate:.3g})</div>"
+        f"{_batch_note(batch, learning_rate)}</div>"
     )
     return {
         "value": body,
@@ -97,3 +101,15 @@ def derivation_state(
         "weight": key,
         "sympy": d.expr_mathml if sympy else "",
     }
+
+
+def _batch_note(batch: tuple[str, float] | None, learning_rate: float) -> str:
+    """What the next update, on a batch, does with θ: its ∂E/∂θ is the mean of its instances'."""
+    if batch is None:
+        return ""
+    words, gradient = batch
+    return (
+        f'<div class="bw-derivation-batch" data-batch-gradient="{gradient!r}">'
+        f"The next update is on {html.escape(words)}: its ∂E/∂θ, the mean over its instances, "
+        f"is {exact(gradient)}, so Δθ = −η ∂E/∂θ = {exact(-learning_rate * gradient)}.</div>"
+    )

@@ -68,6 +68,9 @@ class ErrorSlice(anywidget.AnyWidget):
     weight = traitlets.Unicode("").tag(sync=True)  # "l,i,j" or "l,i,bias"; "" for none
     label = traitlets.Unicode("").tag(sync=True)  # θ²₁₁
     data_label = traitlets.Unicode("").tag(sync=True)  # which instances E is over, if not all
+    step_label = traitlets.Unicode("next step").tag(sync=True)  # which update the arrow is
+    # The instance (or first of the batch) E is over, as ``data-instance``; -1: not said.
+    instance = traitlets.Int(-1).tag(sync=True)
     message = traitlets.Unicode(INSTRUCTION).tag(sync=True)
     thetas = traitlets.List([]).tag(sync=True)
     errors = traitlets.List([]).tag(sync=True)

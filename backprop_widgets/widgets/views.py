@@ -45,6 +45,8 @@ class NetworkView(anywidget.AnyWidget):
     a = traitlets.List([]).tag(sync=True)
     z = traitlets.List([]).tag(sync=True)
     instance_label = traitlets.Unicode("").tag(sync=True)
+    # The instance (or the batch's first) whose a and z are drawn, as ``data-instance``; -1: none.
+    instance = traitlets.Int(-1).tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
     epoch = traitlets.Int(0).tag(sync=True)
     loss = traitlets.Float(0.0).tag(sync=True)

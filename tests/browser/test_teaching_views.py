@@ -33,8 +33,11 @@ def test_the_error_slice_follows_a_slider_move(playground, screenshot):
     type_into(page, ".bw-weight", "-1.5")
     kernel.wait_for("float(pg.net.weights[1][0, 0])", lambda value: value == -1.5)
     expect(slice_view).to_have_attribute("data-theta", "-1.5")
-    # The slope drawn is the kernel's ∂E/∂θ over the next update's instance.
-    slope = kernel.eval("float(pg.net.gradients(pg.X[:1], pg.Y[:1])[0][1][0, 0])")
+    # The slope drawn is the kernel's ∂E/∂θ over the instance every panel shows.
+    n = int(slice_view.get_attribute("data-instance"))
+    assert n == kernel.eval("pg.instance")
+    gradients = f"pg.net.gradients(pg.X[{n}:{n + 1}], pg.Y[{n}:{n + 1}])"
+    slope = kernel.eval(f"float({gradients}[0][1][0, 0])")
     assert float(slice_view.get_attribute("data-slope")) == pytest.approx(slope, rel=1e-12)
     expect(page.locator(".bw-surface")).to_have_attribute("data-kind", "2d")
     screenshot(playground, page.locator(".bw-playground"))

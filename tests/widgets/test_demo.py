@@ -121,7 +121,7 @@ def test_the_playground_demo_follows_its_network():
     pg.step()
     assert demo.step == 0
     n = pg.instance_slider.value
-    assert demo.instance == n == 3  # XOR's first instance without a zero input, (1, 1)
+    assert demo.instance == n == 1  # Step moved every panel to the next update's instance
     assert np.array_equal(demo.trace.a[-1], pg.net.trace(pg.X[n], pg.Y[n]).a[-1])
     pg.hidden_text.value = "3"
     assert pg.demo.net is pg.net and pg.demo.net.sizes == [2, 3, 1]

@@ -202,7 +202,7 @@ def test_mode_and_learning_rate_changes_reach_the_teaching_views():
     pg = bw.Playground()
     pg.selected = (1, 0, 0)
     pg.mode_select.value = "full batch"
-    assert pg.slice_view.data_label == "all training instances"
+    assert pg.slice_view.data_label == "all 4 training instances"
     pg.demo  # noqa: B018 - built on first use
     pg.learning_rate = 2.0
     assert pg.demo.learning_rate == 2.0 and pg.demo.trace.learning_rate == 2.0

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import backprop_widgets as bw
-from backprop_widgets.widgets.playground.presenter import Debounce, Throttle, batch_label
+from backprop_widgets.widgets.playground.presenter import Debounce, Throttle
 from backprop_widgets.widgets.playground.settings import Settings
 
 
@@ -79,12 +79,6 @@ def test_debounce_runs_at_once_without_an_event_loop():
     calls = []
     Debounce(10.0, lambda: calls.append(1)).request()
     assert calls == [1]
-
-
-def test_batch_labels_say_which_instances_the_next_update_uses():
-    assert batch_label(slice(0, 4), 4) == "all training instances"
-    assert batch_label(slice(2, 3), 4) == "the next update's instance n = 2"
-    assert batch_label(slice(4, 8), 10) == "the next update's batch, instances 4 … 7"
 
 
 def test_hidden_layers_typed_added_removed_and_resized_go_through_the_settings():

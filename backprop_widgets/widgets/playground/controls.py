@@ -19,9 +19,11 @@ from .settings import (
     MAX_SEED,
     MODES,
     Settings,
-    as_slider_keeps,
+    dragged_learning_rate,
     hidden_text,
 )
+
+LEARNING_RATE_PRESETS = ("0.01", "0.1", "0.5", "1", "3")
 
 
 def _button(description: str, icon: str, hook: str, **kwargs) -> w.Button:
@@ -51,10 +53,10 @@ class Controls:
         narrow = {"description_width": "110px"}
         self.network = NetworkView(max_neurons=MAX_NEURONS, layout=w.Layout(width="100%"))
         self.loss_view = LossView(layout=w.Layout(width="100%"))
-        self.status = w.HTML(layout=w.Layout(margin="0 0 0 12px"))
-        self.status.add_class("bw-status")
-        self.message = w.HTML()
-        self.message.add_class("bw-message")
+        # Fixed width, one line: the numbers growing while training plays move nothing.
+        self.status = _hooked(w.HTML(layout=w.Layout(margin="0 0 0 12px")), "bw-status")
+        self.message = _hooked(w.HTML(), "bw-message")
+        self.instance_label = _hooked(w.HTML(), "bw-instance-label")
 
         self.play_button = _button("Play", "play", "bw-play", button_style="success")
         self.step_button = _button("Step", "step-forward", "bw-step")
@@ -64,10 +66,22 @@ class Controls:
         self.lr_slider = _hooked(
             w.FloatLogSlider(
                 settings.learning_rate, step=None, description="η", readout_format=".3g",
-                layout=w.Layout(width="340px"), **log_range,
+                layout=w.Layout(width="520px"), style={"description_width": "24px"},
+                **log_range,
             ),
             "bw-lr",
         )  # fmt: skip
+        self.lr_input = _hooked(
+            w.Text(
+                continuous_update=False, layout=w.Layout(width="7em"),
+                tooltip="η: type a number from 0.001 to 10 and press Enter",
+            ),
+            "bw-lr-input",
+        )  # fmt: skip
+        self.lr_presets = [
+            _hooked(w.Button(description=value, layout=w.Layout(width="auto")), "bw-lr-preset")
+            for value in LEARNING_RATE_PRESETS
+        ]
         # Any value: a slider with a step rounds a value Python sets and sends the rounded (and,
         # while training, stale) value back, which would overwrite the weight.
         self.weight_slider = _hooked(
@@ -154,12 +168,12 @@ class Controls:
         ):
             traitlets.link((settings, name), (control, "value"))
         # The log slider sends 10**log10(η) back, which can differ in the last digit; keep the
-        # η a person typed or chose (0.5, not 0.49999999999999994).
+        # η a person typed or chose (0.5, not 0.49999999999999994), and a drag to 3 digits.
         traitlets.dlink((settings, "learning_rate"), (self.lr_slider, "value"))
         traitlets.dlink(
             (self.lr_slider, "value"),
             (settings, "learning_rate"),
-            transform=as_slider_keeps,
+            transform=lambda value: dragged_learning_rate(value, settings.learning_rate),
         )
 
     def _layout(self) -> list:
@@ -168,10 +182,10 @@ class Controls:
             self.step_button,
             self.epoch_button,
             self.reset_button,
-            self.lr_slider,
             self.status,
             align_items="center",
         )
+        rate = _row(self.lr_slider, self.lr_input, *self.lr_presets, align_items="center")
         views = _row(
             w.Box([self.network], layout=w.Layout(flex="3 1 0", min_width="320px")),
             w.Box([self.loss_view], layout=w.Layout(flex="2 1 0", min_width="260px")),
@@ -201,8 +215,8 @@ class Controls:
         # E against the selected weight, and the decision surface: placed with the first network.
         self.teaching_row = _row(width="100%", align_items="flex-start")
         return [
-            buttons, self.message, views, weight_row, self.teaching_row, self.derivation,
-            self.panels,
+            buttons, rate, self.message, self.instance_label, views, weight_row, self.teaching_row,
+            self.derivation, self.panels,
         ]  # fmt: skip
 
     def show_settings(self, settings: Settings, n_train: int) -> None:

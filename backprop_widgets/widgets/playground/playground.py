@@ -32,6 +32,7 @@ from .controls import Controls
 from .layers import HiddenLayers
 from .player import Player
 from .presenter import Presenter
+from .rate import LearningRateBox
 from .selection import Selection
 from .settings import (  # noqa: F401 - also importable from here, their home until 0.1
     ACTIVATION_NAMES,
@@ -44,6 +45,7 @@ from .settings import (  # noqa: F401 - also importable from here, their home un
     Settings,
     check_hidden,
     parse_hidden,
+    restart_words,
     slider_learning_rate,
 )
 
@@ -105,6 +107,9 @@ class Playground(w.VBox):
             self.controls.hidden_text,
             lambda text: self.say(f"Refused: {text}", True),
         )
+        self.rate_box = LearningRateBox(
+            self.settings, self.controls.lr_input, self.controls.lr_presets, self.say
+        )
         self.presenter = Presenter(self)
         self.player = Player(self)
         self._quiet = False  # True while the playground changes its own settings and controls
@@ -131,7 +136,7 @@ class Playground(w.VBox):
         c.remove_layer_button.on_click(lambda _: self.layers.change(add_layer=False))
         c.save_button.on_click(lambda _: self.say(*files.save_from_ui(self)))
         c.load_button.on_click(lambda _: self.say(*files.load_from_ui(self)))
-        c.instance_slider.observe(lambda _: self._show(derive=True), "value")
+        c.instance_slider.observe(self.presenter.instance_moved, "value")
         c.panels.observe(lambda _: self.presenter.sync_demo(), "selected_index")
         c.derivation.observe(lambda _: self.presenter.derivation.request(True), "show_sympy")
         self.settings.observe(self._on_setting, list(ARGUMENTS))
@@ -175,14 +180,14 @@ class Playground(w.VBox):
         self.presenter.attach()
         self._show(derive=True)
 
-    def _rebuild(self, data: bool = False) -> None:
+    def _rebuild(self, data: bool = False, said: str = "") -> None:
         self.pause()
         try:
             self._build(data)
         except (TypeError, ValueError) as error:
             self.say(str(error), error=True)
             return
-        self.say("")
+        self.say(said)
 
     def configure(self, **settings) -> None:
         """Change several settings at once (``pg.configure(dataset="moons", hidden=[4])``),
@@ -203,7 +208,8 @@ class Playground(w.VBox):
         if name in DATA:
             self._rebuild(data=True)
         elif name in NETWORK:
-            self._rebuild()
+            sizes = [self.X.shape[1], *self.settings.hidden, self.Y.shape[1]]
+            self._rebuild(said=restart_words(name, self.settings, self.epoch, sizes))
         elif name in MODE:
             self._quiet = True
             try:
@@ -212,7 +218,7 @@ class Playground(w.VBox):
             finally:
                 self._quiet = False
             self.session.change_batch_size(self.settings.updates_batch)
-            self._show()
+            self._show(derive=True)  # another batch, and another update to derive for
         else:
             self.session.learning_rate = change["new"]
             self.presenter.show_learning_rate()
@@ -222,6 +228,7 @@ class Playground(w.VBox):
     def step(self) -> None:
         """One update: one instance online, one batch otherwise (the next in the epoch)."""
         self.session.step()
+        self.presenter.follow_next_update()
         self._show(derive=True)
 
     def step_epoch(self) -> None:
@@ -234,6 +241,7 @@ class Playground(w.VBox):
         try:
             self.session.train(check.integer(epochs, "epochs", minimum=1))
         finally:
+            self.presenter.follow_next_update()
             self._show(derive=True)
 
     def play(self) -> None:

@@ -15,12 +15,14 @@ from collections.abc import Callable
 
 import ipywidgets as w
 
+from ...engine.probes import gradient_of
 from ...notation import key_of
 from ...notation.numbers import text
 from ..demo import StepThrough
 from ..derivation_panel import derivation_state
 from ..slice_view import ErrorSlice
 from ..surface_view import DecisionSurface
+from .story import Story, story_of
 
 
 class Throttle:
@@ -68,15 +70,6 @@ class Debounce:
         self.action()
 
 
-def batch_label(batch: slice, n: int) -> str:
-    """Which instances the next update trains on, in words."""
-    if batch.stop - batch.start == n:
-        return "all training instances"
-    if batch.stop - batch.start == 1:
-        return f"the next update's instance n = {batch.start}"
-    return f"the next update's batch, instances {batch.start} … {batch.stop - 1}"
-
-
 class Presenter:
     """Sends a playground's numbers to its views.
 
@@ -96,6 +89,7 @@ class Presenter:
         self.derivation_throttle = Throttle(1.0)
         self.derivation = Debounce(0.15, self.show_derivation)
         self._demo: StepThrough | None = None
+        self._pinning = False  # True while the presenter moves the instance slider itself
 
     def attach(self) -> None:
         """Point the slice and the decision surface at the playground's (new) network and data,
@@ -118,12 +112,22 @@ class Presenter:
             self.slice_view.learning_rate = pg.learning_rate  # configure() may have changed it
         self.slice_throttle.reset()
 
+    def story(self) -> Story:
+        """The one instance (or batch) every panel shows (see ``story.py``)."""
+        return story_of(self.pg.session, self.pg.instance)
+
     def show(self, derive: bool = False, immediately: bool = False) -> None:
         """Send the current numbers to the views in one message each; ask for the derivation."""
         pg, session = self.pg, self.pg.session
-        net, n = pg.net, pg.instance
-        trace = net.trace(session.X[n], session.Y[n])
-        dW, db = trace.gradients(net.bias)
+        net, story = pg.net, self.story()
+        self._pin_instance(story.n)  # in (mini-)batch mode: the batch's first instance
+        # The slider is a person's online and paused; otherwise it follows the next update.
+        pg.controls.instance_slider.disabled = pg.playing or not story.online
+        trace = net.trace(story.x, story.y)
+        if story.online:
+            dW, db = trace.gradients(net.bias)
+        else:
+            dW, db = net.gradients(session.X[story.batch], session.Y[story.batch])
         loss = session.loss()
         pg.epoch = session.epoch
         with pg.network.hold_sync():
@@ -135,7 +139,8 @@ class Presenter:
             pg.network.grad_biases = [g.tolist() for g in db]
             pg.network.a = [a.tolist() for a in trace.a]
             pg.network.z = [[]] + [z.tolist() for z in trace.z[1:]]
-            pg.network.instance_label = f"instance n = {n}"
+            pg.network.instance_label = story.batch_words
+            pg.network.instance = story.n
             pg.network.epoch = session.epoch
             pg.network.loss = loss
             pg.network.selected = key_of(pg.selected)
@@ -143,18 +148,55 @@ class Presenter:
             pg.loss_view.train = list(session.train_history.points)
             pg.loss_view.test = list(session.test_history.points)
         if not pg.playing or self.slice_throttle.due():
-            self.show_slice()
+            self.show_slice(story)
         self.surface.request_update()
-        test = session.test_loss()
-        pg.status.value = (
-            f"epoch <b>{session.epoch}</b> · updates {session.updates} · E = {text(loss, 5)}"
-            + ("" if test is None else f" · test E = {text(test, 5)}")
-        )
+        pg.controls.instance_label.value = story.label
+        pg.status.value = self.status(story, trace.error, loss)
         # While training plays, the θ slider follows 5 times a second: it is read, not watched.
         if not pg.playing or self.slider_throttle.due():
             pg.selection.slider.follow(net, pg.selected)
+        if pg.selected is None:
+            pg.derivation.instance = story.n
+        elif pg.derivation.instance != story.n:
+            derive = True  # another instance: the derivation follows (at once while playing)
+            immediately = immediately or pg.playing
         if derive:
             self.derivation.request(immediately)
+
+    def status(self, story: Story, instance_error: float, loss: float) -> str:
+        """The status line: where training is, E of the panels' instances and E of them all."""
+        session = self.pg.session
+        if story.full_batch:
+            errors = f"E(all {story.size}) = {text(loss)}"
+        else:
+            shown = instance_error
+            if not story.online:
+                shown = self.pg.net.loss(session.X[story.batch], session.Y[story.batch])
+            errors = f"{story.error_name} = {text(shown)} · E(all {story.size}) = {text(loss)}"
+        test = session.test_loss()
+        return f"epoch <b>{session.epoch}</b> · updates {session.updates} · {errors}" + (
+            "" if test is None else f" · test E = {text(test)}"
+        )
+
+    def follow_next_update(self) -> None:
+        """Online: the instance slider moves to the instance the next update trains on (after
+        Step, Epoch, and every frame of Play)."""
+        if self.pg.session.batch_size == 1:
+            self._pin_instance(self.pg.session.cursor)
+
+    def instance_moved(self, _change) -> None:
+        """A person moved the instance slider: every panel shows that instance."""
+        if not self._pinning:
+            self.pg.refresh(immediately=False)
+
+    def _pin_instance(self, n: int) -> None:
+        slider = self.pg.controls.instance_slider
+        if slider.value != n:
+            self._pinning = True
+            try:
+                slider.value = n
+            finally:
+                self._pinning = False
 
     def show_learning_rate(self) -> None:
         """η changed: the slice's step, the demo's Δθ = η δ a and the derivation's
@@ -168,37 +210,46 @@ class Presenter:
 
     def show_frame(self) -> None:
         """A frame of play: the views, and the derivation once a second."""
+        self.follow_next_update()
         stale = self.derivation_throttle.due()
         self.show(derive=stale, immediately=stale)
 
-    def show_slice(self) -> None:
-        """E over the next update's instances against the selected weight, with the step that
-        update takes."""
-        session = self.pg.session
-        batch = session.next_batch()
-        self.slice_view.data_label = batch_label(batch, len(session.X))
-        self.slice_view.update(
-            net=self.pg.net, parameter=self.pg.selected, X=session.X[batch], Y=session.Y[batch]
+    def show_slice(self, story: Story | None = None) -> None:
+        """E over the panels' instances against the selected weight, with the step an update on
+        them takes (the next update's, when they are the next update's)."""
+        session, story = self.pg.session, story or self.story()
+        view = self.slice_view
+        view.data_label, view.step_label, view.instance = story.batch_words, story.step, story.n
+        view.update(
+            net=self.pg.net,
+            parameter=self.pg.selected,
+            X=session.X[story.batch],
+            Y=session.Y[story.batch],
         )
 
     def show_derivation(self) -> None:
-        pg = self.pg
+        pg, story = self.pg, self.story()
         self.derivation_throttle.last = time.perf_counter()
-        n, session = pg.instance, pg.session
-        update = "the next online update" if pg.batch_size == 1 else "an online update on it"
+        session = pg.session
+        batch = None
+        if not story.online and pg.selected is not None:
+            Xb, Yb = session.X[story.batch], session.Y[story.batch]
+            batch = (story.batch_words, gradient_of(pg.net, pg.selected, Xb, Yb))
         state = derivation_state(
             pg.net,
             pg.selected,
-            session.X[n],
-            session.Y[n],
-            n,
+            story.x,
+            story.y,
+            story.n,
             pg.learning_rate,
             sympy=pg.derivation.show_sympy,
-            update=update,
+            update=story.update,
+            batch=batch,
         )
         with pg.derivation.hold_sync():
             for name, value in state.items():
                 setattr(pg.derivation, name, value)
+            pg.derivation.instance = story.n
 
     @property
     def demo(self) -> StepThrough:

@@ -134,7 +134,8 @@ class Selection:
         pg.refresh(derive=False)
 
     def edit(self, value: float) -> None:
-        """A person set θ on the slider: the network, the loss curve and the views follow."""
+        """A person set θ on the slider: the network, the loss curve and the views follow.
+        While training plays it pauses first, and says so: training would move θ on at once."""
         pg = self.pg
         try:
             pg.net.set_parameter(*pg.selected, value)
@@ -142,6 +143,12 @@ class Selection:
             pg.say(str(error), error=True)
             self.slider.show(pg.net, pg.selected)
             return
+        if pg.playing:
+            pg.pause()
+            pg.say(
+                f"Paused while you set {theta_name(*pg.selected)} by hand; "
+                "Play trains on from the value you set."
+            )
         pg.session.record_loss()
         pg.refresh(immediately=False)  # the derivation waits until the drag pauses
 
@@ -156,11 +163,10 @@ class Selection:
             kind = content.get("type")
             if kind == "select":
                 pg.selected = pg.net.check_parameter(*Parameter.parse(content.get("weight")))
+                pg.say("")
             elif kind == "resize":
-                pg.layers.resize(content.get("layer"), content.get("delta"))
+                pg.layers.resize(content.get("layer"), content.get("delta"))  # says it restarts
             else:
                 raise ValueError(f"unknown message type {kind!r}")
         except (TypeError, ValueError, traitlets.TraitError) as error:
             pg.say(f"Refused: {error}", error=True)
-            return
-        pg.say("")

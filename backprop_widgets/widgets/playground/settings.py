@@ -7,6 +7,8 @@ with a message that names the setting, and nothing changes.
 
 from __future__ import annotations
 
+import math
+
 import traitlets
 
 from ...engine import datasets
@@ -85,6 +87,28 @@ def as_slider_keeps(value: float) -> float:
     return float(f"{value:.12g}")
 
 
+def dragged_learning_rate(value: float, current: float) -> float:
+    """η a person dragged the log slider to, kept to 3 significant digits (what its readout
+    shows: 0.473, not 0.473151259); a value that is the current η's own echo, re-rounded by the
+    browser, keeps the current η exactly (a typed 0.4567 stays 0.4567)."""
+    if math.isclose(value, current, rel_tol=1e-9):
+        return current
+    low, high = LEARNING_RATE_RANGE
+    return min(max(float(f"{value:.3g}"), low), high)
+
+
+def typed_learning_rate(text: str) -> float:
+    """η typed in the η box: a number in the slider's range, or ``SettingError`` saying so."""
+    low, high = LEARNING_RATE_RANGE
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if not low <= value <= high:
+        raise SettingError(f"η must be a number from {low:g} to {high:g}; got {text.strip()!r}")
+    return value
+
+
 def slider_learning_rate(value) -> float:
     """η as set on a live playground (``pg.learning_rate = …``): any number in the slider's
     range; the message says so for anything else, text and NaN included."""
@@ -134,6 +158,28 @@ CHECKS: dict = {
     "batch_size": lambda v: check.integer(v, "batch_size", minimum=MIN_BATCH_SIZE),
     "n": lambda v: _bounded_integer(v, "n", 2, MAX_SAMPLES),
 }
+
+
+def restart_words(name: str, settings: Settings, epoch: int, sizes: list[int]) -> str:
+    """What the message line says when the architecture (now ``sizes``), an activation or the
+    seed changed: the playground starts a new network, from epoch 0."""
+    changed = {
+        "hidden": f"Architecture {sizes}",
+        "activation": f"Hidden g = {settings.activation}",
+        "output_activation": f"Output g = {settings.output_activation}",
+        "seed": f"Seed {settings.seed}",
+    }[name]
+    lost = ""
+    if epoch:
+        lost = (
+            " (the epoch trained is gone)"
+            if epoch == 1
+            else f" (the {epoch} epochs trained are gone)"
+        )
+    return (
+        f"{changed}: a new network from the initial weights of seed {settings.seed}; "
+        f"training restarts from epoch 0{lost}."
+    )
 
 
 class Settings(traitlets.HasTraits):
