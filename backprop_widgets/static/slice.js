@@ -8,10 +8,12 @@ const STRIP = 24; // px above the θ axis kept free of the curve for the step ar
 const MIN_ARROW = 22; // px: a step shorter than this on screen is drawn this long, dashed
 let widgets = 0; // for ids that stay unique with several views on one page
 
-function legendRow(parent, swatch, text) {
+function legendRow(parent, swatch, markup, note = "") {
   const row = html("div", `bw-slice-key bw-slice-key-${swatch}`, parent);
   html("span", "bw-slice-swatch", row);
-  html("span", "", row, text);
+  const text = html("span", "", row);
+  text.innerHTML = markup; // words and MathML written in Python from our own numbers
+  if (note) text.append(note);
 }
 
 function render({ model, el }) {
@@ -55,8 +57,8 @@ function render({ model, el }) {
       invitation.textContent = model.get("message");
       return;
     }
-    const { theta, error, slope, step, error_after: after, learning_rate: eta } =
-      traits(model, "theta", "error", "slope", "step", "error_after", "learning_rate");
+    const { theta, error, slope, step, error_after: after } =
+      traits(model, "theta", "error", "slope", "step", "error_after");
     root.dataset.weight = model.get("weight");
     root.dataset.theta = String(theta);
     root.dataset.slope = String(slope);
@@ -145,18 +147,13 @@ function render({ model, el }) {
       make("circle", { cx: sx(theta), cy: sy(error), r: 5.5, class: "bw-slice-now" }, marks);
     }
 
-    legendRow(legend, "now", `now: ${label} = ${numberText(theta)}, E = ${numberText(error)}`);
-    legendRow(legend, "tangent", `tangent: slope ∂E/∂θ = ${numberText(slope)}`);
     const scale = root.dataset.magnified ? "; too short to see here: its arrow is drawn longer, dashed" : "";
-    const change = finite(after) && finite(error) ? ` (change ${numberText(after - error)})` : "";
-    legendRow(
-      legend,
-      "step",
-      `${model.get("step_label")} −η ∂E/∂θ = ${numberText(step)} (η = ${numberText(eta)}); E there = ${numberText(after)}${change} if only ${label} moved${scale}`,
-    );
+    for (const { swatch, html: markup } of model.get("legend")) {
+      legendRow(legend, swatch, markup, swatch === "step" ? scale : "");
+    }
   }
   const { schedule, cancel } = frameScheduler(draw);
-  for (const name of ["thetas", "errors", "theta", "error", "slope", "step", "error_after", "learning_rate", "weight", "label", "message", "data_label", "step_label", "instance"]) {
+  for (const name of ["thetas", "errors", "theta", "error", "slope", "step", "error_after", "learning_rate", "weight", "label", "message", "data_label", "step_label", "instance", "legend"]) {
     model.on(`change:${name}`, schedule);
   }
   draw();

@@ -8,6 +8,8 @@ the numbers; ``static/slice.js`` draws them.
 
 from __future__ import annotations
 
+import html
+
 import anywidget
 import numpy as np
 import traitlets
@@ -15,8 +17,9 @@ import traitlets
 from ..engine import validation as check
 from ..engine.mlp import MLP, check_data
 from ..engine.probes import error_along, slice_along
-from ..notation import key_of, theta_name
+from ..notation import key_of, mathml, tex, theta_name
 from ..notation.numbers import json_number
+from ..notation.numbers import latex as number_latex
 from .views import STATIC, esm
 
 SAMPLES = 121  # points of the E curve, odd so that the middle one is the current θ exactly
@@ -80,6 +83,8 @@ class ErrorSlice(anywidget.AnyWidget):
     slope = traitlets.Float(0.0, allow_none=True).tag(sync=True)
     step = traitlets.Float(0.0, allow_none=True).tag(sync=True)
     error_after = traitlets.Float(0.0, allow_none=True).tag(sync=True)
+    # The key under the plot: [{"swatch": "now" | "tangent" | "step", "html": words and MathML}]
+    legend = traitlets.List([]).tag(sync=True)
 
     def __init__(
         self, net: MLP, X, Y, parameter: tuple | None = None, learning_rate: float = 0.5, **kwargs
@@ -92,6 +97,7 @@ class ErrorSlice(anywidget.AnyWidget):
         self._parameter = parameter
         self.learning_rate = learning_rate
         self.observe(lambda _: self.update(), "learning_rate")
+        self.observe(lambda _: self._write_legend(), "step_label")
         self.update()
 
     # -- state -----------------------------------------------------------------------------
@@ -172,7 +178,7 @@ class ErrorSlice(anywidget.AnyWidget):
         if self._parameter is None:
             with self.hold_sync():
                 self.weight, self.label, self.message = "", "", INSTRUCTION
-                self.thetas, self.errors = [], []
+                self.thetas, self.errors, self.legend = [], [], []
             return
         parameter = self._parameter
         s = slice_along(
@@ -187,6 +193,32 @@ class ErrorSlice(anywidget.AnyWidget):
             self.theta, self.error = s.theta, json_number(s.error)
             self.slope, self.step = json_number(s.slope), json_number(s.step)
             self.error_after = json_number(s.error_after)
+            self._write_legend()
+
+    def _write_legend(self) -> None:
+        """The key's three rows, their numbers written as maths (``notation.numbers.latex``)."""
+        if self._parameter is None:
+            self.legend = []
+            return
+        theta = tex.theta(*self._parameter)
+        E, after = _latex(self.error), _latex(self.error_after)
+        change = ""
+        if self.error is not None and self.error_after is not None:
+            change = f" (change {mathml.math(_latex(self.error_after - self.error))})"
+        partial = rf"\partial E / \partial {theta}"
+        now = mathml.math(rf"{theta} = {_latex(self.theta)},\; E = {E}")
+        slope = mathml.math(f"{partial} = {_latex(self.slope)}")
+        step = mathml.math(rf"-\eta\, {partial} = {_latex(self.step)}")
+        eta = mathml.math(rf"\eta = {_latex(self.learning_rate)}")
+        self.legend = [
+            {"swatch": "now", "html": f"now: {now}"},
+            {"swatch": "tangent", "html": f"tangent: slope {slope}"},
+            {
+                "swatch": "step",
+                "html": f"{html.escape(self.step_label)} {step} ({eta}); there "
+                f"{mathml.math('E = ' + after)}{change} if only {mathml.math(theta)} moved",
+            },
+        ]
 
     def __repr__(self) -> str:
         where = f"MLP {self.net.sizes}, N={len(self.X)}, learning_rate={self.learning_rate}"
@@ -197,6 +229,11 @@ class ErrorSlice(anywidget.AnyWidget):
             f"E = {_short(self.error)}, ∂E/∂θ = {_short(self.slope)}, "
             f"Δθ = −η ∂E/∂θ = {_short(self.step)}; {where})"
         )
+
+
+def _latex(value: float | None) -> str:
+    """A number as maths; None (the network overflowed there) as "overflow"."""
+    return r"\text{overflow}" if value is None else number_latex(value)
 
 
 def _check_parameter(net: MLP, parameter) -> tuple | None:

@@ -247,3 +247,24 @@ def test_bad_update_changes_nothing(xor):
     with pytest.raises(ValueError, match="learning_rate"):
         view.learning_rate = -2.0
     assert (view.parameter, view.learning_rate, view.thetas, view.net, view.X) == state
+
+
+def test_the_legend_writes_its_numbers_as_maths_from_the_slice():
+    from backprop_widgets.notation import mathml
+    from backprop_widgets.notation.numbers import latex
+
+    net = bw.MLP([2, 2, 1], seed=0)
+    X, Y = bw.datasets.xor()
+    view = ErrorSlice(net, X, Y, (0, 0, 1), learning_rate=0.5)
+    now, tangent, step = view.legend
+    assert [row["swatch"] for row in view.legend] == ["now", "tangent", "step"]
+    theta = rf"\theta^{{1}}_{{12}} = {latex(view.theta)},\; E = {latex(view.error)}"
+    assert mathml.math(theta) in now["html"]
+    partial = r"\partial E / \partial \theta^{1}_{12}"
+    assert mathml.math(f"{partial} = {latex(view.slope)}") in tangent["html"]
+    assert mathml.math(rf"\eta = {latex(0.5)}") in step["html"]
+    assert "e-" not in "".join(row["html"] for row in view.legend)  # never 1e-05 in maths
+    view.step_label = "an online update on it:"
+    assert view.legend[2]["html"].startswith("an online update on it:")
+    view.parameter = None
+    assert view.legend == []
