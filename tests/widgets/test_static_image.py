@@ -229,9 +229,7 @@ def test_view_picture_leaves_unreached_layers_unnumbered():
     demo.next()
     forward = view_png(demo.view)
     assert start != forward
-    assert view_png(demo.view) == network_png(
-        demo.net, a=[a.tolist() for a in demo.trace.a]
-    )
+    assert view_png(demo.view) == network_png(demo.net, a=[a.tolist() for a in demo.trace.a])
 
 
 def rendered_images(notebook: nbformat.NotebookNode) -> list[str]:
