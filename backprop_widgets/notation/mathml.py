@@ -20,8 +20,8 @@ from latex2mathml.converter import convert
 from .formulas import written_in
 
 _TOKEN = re.compile(
-    r"(?P<open>\\begin\{[a-z*]+\}|\\left\b|\{)"
-    r"|(?P<close>\\end\{[a-z*]+\}|\\right\b|\})"
+    r"(?P<open>\\begin\{[a-z*]+\}|\\left\b|\\[bB]igg?l\b|\{)"
+    r"|(?P<close>\\end\{[a-z*]+\}|\\right\b|\\[bB]igg?r\b|\})"
     r"|(?P<escaped>\\.)"
     r"|[^\\{}]+"
 )
@@ -140,7 +140,11 @@ def rows(body: str) -> str:
     for row in _rows_of(body):
         if _TITLE.match(row):  # a title, perhaps with a symbol or two: one line, not aligned
             title = row.strip().lstrip("&")
-            out.append(f'<div class="bw-math-title" {_latex_attribute(title)}>{math(title)}</div>')
+            # Wrapped like a right-hand side: "Instance: a¹ = x = (…), y = …" can be long.
+            out.append(
+                f'<div class="bw-math-title" {_latex_attribute(title)}>'
+                f"{_cell(title, wrap=True)}</div>"
+            )
             continue
         cells = split_top(row, "&")
         lhs, rhs = (cells[0], "".join(cells[1:])) if len(cells) > 1 else ("", cells[0])

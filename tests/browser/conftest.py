@@ -470,14 +470,19 @@ def notebook_url(server: JupyterServer, path: str, workspace: str) -> str:
 
 @contextlib.contextmanager
 def notebook_page(
-    browser: Any, server: JupyterServer, path: str, workspace: str = "test"
+    browser: Any,
+    server: JupyterServer,
+    path: str,
+    workspace: str = "test",
+    viewport: dict | None = None,
 ) -> Iterator[NotebookView]:
-    """Open ``path`` in a new browser context; yield it once its kernel is idle.
+    """Open ``path`` in a new browser context (of ``VIEWPORT`` unless ``viewport`` is given);
+    yield it once its kernel is idle.
 
     On exit the page closes and the notebook's kernel shuts down, so a training loop left running
     by one test module does not slow the next one down.
     """
-    context = browser.new_context(viewport=VIEWPORT)
+    context = browser.new_context(viewport=viewport or VIEWPORT)
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     view = NotebookView(page, server, path)

@@ -24,6 +24,9 @@ from .settings import (
 )
 
 LEARNING_RATE_PRESETS = ("0.01", "0.1", "0.5", "1", "3")
+# The views beside the diagram, one tab each (``Controls.views``).
+VIEW_TITLES = ("Loss", "∂E/∂θ", "E(θ)", "ŷ(x)")
+LOSS_TAB, DERIVATION_TAB, SLICE_TAB, SURFACE_TAB = range(4)
 
 
 def _button(description: str, icon: str, hook: str, **kwargs) -> w.Button:
@@ -66,7 +69,7 @@ class Controls:
         self.lr_slider = _hooked(
             w.FloatLogSlider(
                 settings.learning_rate, step=None, description="η", readout_format=".3g",
-                layout=w.Layout(width="520px"), style={"description_width": "24px"},
+                layout=w.Layout(width="380px"), style={"description_width": "24px"},
                 **log_range,
             ),
             "bw-lr",
@@ -87,14 +90,15 @@ class Controls:
         self.weight_slider = _hooked(
             w.FloatSlider(
                 0.0, min=-4.0, max=4.0, step=None, description="θ", readout_format=".4f",
-                disabled=True, layout=w.Layout(width="460px"),
+                disabled=True, layout=w.Layout(width="100%", max_width="520px"),
                 style={"description_width": "60px"},
             ),
             "bw-weight",
         )  # fmt: skip
         self.instance_slider = w.IntSlider(
-            value=0, min=0, max=3, description="instance n", style=narrow
-        )
+            value=0, min=0, max=3, description="instance n", style={"description_width": "initial"},
+            layout=w.Layout(width="100%", max_width="520px"),
+        )  # fmt: skip
         self.instance_slider.add_class("bw-instance")
         self.derivation = _hooked(DerivationView(layout=w.Layout(width="100%")), "bw-derivation")
 
@@ -177,22 +181,34 @@ class Controls:
         )
 
     def _layout(self) -> list:
+        """Room for a projector: the toolbar and status on top, then the diagram beside the
+        views of the selected weight (a tab each), then the demo and the settings, folded."""
         buttons = _row(
-            self.play_button,
-            self.step_button,
-            self.epoch_button,
-            self.reset_button,
-            self.status,
+            self.play_button, self.step_button, self.epoch_button, self.reset_button,
             align_items="center",
-        )
+        )  # fmt: skip
         rate = _row(self.lr_slider, self.lr_input, *self.lr_presets, align_items="center")
-        views = _row(
-            w.Box([self.network], layout=w.Layout(flex="3 1 0", min_width="320px")),
-            w.Box([self.loss_view], layout=w.Layout(flex="2 1 0", min_width="260px")),
-            width="100%",
-            align_items="flex-start",
+        toolbar = _row(buttons, rate, align_items="center")
+        toolbar.add_class("bw-toolbar")
+        # E against the selected weight, and the decision surface: filled with the first network.
+        self.slice_box = w.Box(layout=w.Layout(width="100%"))
+        self.surface_box = w.Box(layout=w.Layout(width="100%"))
+        self.views = w.Tab(
+            [w.Box([self.loss_view]), self.derivation, self.slice_box, self.surface_box],
+            titles=VIEW_TITLES,
+            selected_index=LOSS_TAB,
         )
-        weight_row = _row(self.weight_slider, self.instance_slider)
+        self.views.add_class("bw-views")
+        diagram = w.VBox(
+            [self.instance_label, self.network],
+            layout=w.Layout(flex="3 1 0", min_width="540px"),
+        )
+        side = w.VBox(
+            [self.views, self.weight_slider, self.instance_slider],
+            layout=w.Layout(flex="2 1 0", min_width="380px"),
+        )
+        stage = _row(diagram, side, width="100%", align_items="flex-start")
+        stage.add_class("bw-stage")
         settings = w.VBox(
             [
                 _row(self.dataset_select, self.noise_slider, self.test_slider),
@@ -212,12 +228,12 @@ class Controls:
             ),
         )
         self.panels.add_class("bw-panels")
-        # E against the selected weight, and the decision surface: placed with the first network.
-        self.teaching_row = _row(width="100%", align_items="flex-start")
-        return [
-            buttons, rate, self.message, self.instance_label, views, weight_row, self.teaching_row,
-            self.derivation, self.panels,
-        ]  # fmt: skip
+        return [toolbar, self.status, self.message, stage, self.panels]
+
+    def show_weight_views(self) -> None:
+        """A weight was selected: show its derivation, unless one of its views is open."""
+        if self.views.selected_index not in (DERIVATION_TAB, SLICE_TAB):
+            self.views.selected_index = DERIVATION_TAB
 
     def show_settings(self, settings: Settings, n_train: int) -> None:
         """What the controls allow for the current data: noise and test fraction only for

@@ -13,8 +13,6 @@ import math
 import time
 from collections.abc import Callable
 
-import ipywidgets as w
-
 from ...engine.probes import gradient_of
 from ...notation import key_of
 from ...notation.numbers import text
@@ -96,17 +94,14 @@ class Presenter:
         building them the first time."""
         pg, session = self.pg, self.pg.session
         if self.slice_view is None:
-            box = w.Layout(flex="1 1 0", min_width="300px")
             self.slice_view = ErrorSlice(
                 pg.net, session.X, session.Y, pg.selected, pg.learning_rate
             )
             self.surface = DecisionSurface(
                 pg.net, session.X, session.Y, session.X_test, session.Y_test
             )
-            pg.teaching_row.children = [
-                w.Box([self.slice_view], layout=box),
-                w.Box([self.surface], layout=box),
-            ]
+            pg.slice_box.children = [self.slice_view]
+            pg.surface_box.children = [self.surface]
         else:
             self.surface.update(pg.net, session.X, session.Y, session.X_test, session.Y_test)
             self.slice_view.learning_rate = pg.learning_rate  # configure() may have changed it
@@ -157,9 +152,10 @@ class Presenter:
             pg.selection.slider.follow(net, pg.selected)
         if pg.selected is None:
             pg.derivation.instance = story.n
-        elif pg.derivation.instance != story.n:
-            derive = True  # another instance: the derivation follows (at once while playing)
-            immediately = immediately or pg.playing
+        elif pg.derivation.instance != story.n and not pg.playing:
+            derive = True  # another instance: the derivation follows it
+        # While playing, the instance moves every frame: the derivation follows once a second
+        # (``show_frame``), the other views at once.
         if derive:
             self.derivation.request(immediately)
 

@@ -130,6 +130,8 @@ class Selection:
             pg.slice_view.parameter = None
         pg.presenter.slice_throttle.reset()
         self.slider.show(pg.net, change["new"])
+        if change["new"] is not None:
+            pg.controls.show_weight_views()
         pg.presenter.show_derivation()  # first: the panel is what the click asks for
         pg.refresh(derive=False)
 
