@@ -20,8 +20,8 @@ from latex2mathml.converter import convert
 from .formulas import written_in
 
 _TOKEN = re.compile(
-    r"(?P<open>\\begin\{[a-z*]+\}|\\left\b|\\[bB]igg?l\b|\{)"
-    r"|(?P<close>\\end\{[a-z*]+\}|\\right\b|\\[bB]igg?r\b|\})"
+    r"(?P<open>\\begin\{[a-z*]+\}|\\left\b|\{)"
+    r"|(?P<close>\\end\{[a-z*]+\}|\\right\b|\})"
     r"|(?P<escaped>\\.)"
     r"|[^\\{}]+"
 )

@@ -73,9 +73,3 @@ def test_prose_prefers_the_longest_formula_quoted():
     html = mathml.prose(f"Step: {whole}.")
     assert html.count("<math") == 1 and html.endswith("</math>.")
 
-
-def test_pieces_do_not_break_inside_big_parentheses():
-    assert mathml.pieces(r"g(z)\,\bigl(1 - g(z)\bigr) + c") == [
-        r"g(z)\,\bigl(1 - g(z)\bigr)",
-        "+ c",
-    ]
