@@ -22,6 +22,7 @@ from .settings import (
     as_slider_keeps,
     hidden_text,
 )
+from .speed_dial import SpeedDial
 
 
 def _button(description: str, icon: str, hook: str, **kwargs) -> w.Button:
@@ -60,6 +61,7 @@ class Controls:
         self.step_button = _button("Step", "step-forward", "bw-step")
         self.epoch_button = _button("Epoch", "fast-forward", "bw-step-epoch")
         self.reset_button = _button("Reset", "undo", "bw-reset")
+        self.speed_dial = SpeedDial()  # epochs per second while playing (the playground links it)
         log_range = dict(base=10, min=-3, max=1)  # η from 10^-3 to 10^1
         self.lr_slider = _hooked(
             w.FloatLogSlider(
@@ -168,6 +170,7 @@ class Controls:
             self.step_button,
             self.epoch_button,
             self.reset_button,
+            self.speed_dial,
             self.lr_slider,
             self.status,
             align_items="center",

@@ -30,7 +30,7 @@ from ..demo import StepThrough
 from . import files
 from .controls import Controls
 from .layers import HiddenLayers
-from .player import Player
+from .player import MAX_TWEEN, Player
 from .presenter import Presenter
 from .selection import Selection
 from .settings import (  # noqa: F401 - also importable from here, their home until 0.1
@@ -43,6 +43,7 @@ from .settings import (  # noqa: F401 - also importable from here, their home un
     SettingError,
     Settings,
     check_hidden,
+    check_speed,
     parse_hidden,
     slider_learning_rate,
 )
@@ -70,8 +71,15 @@ class Playground(w.VBox):
     seed : int
         Seed of the initial weights; reset returns to exactly them.
     noise, test_fraction, n, batch_size : dataset and mini-batch settings.
+    epochs_per_second : float or None
+        How fast Play trains, two-way with the speed dial: 0.1 … 10,000 epochs per second, or
+        None (the default) for as fast as it goes.
+    cpu_share : float or None
+        The share of one CPU core a playing kernel may use, 0 < share ≤ 1; None takes the
+        environment variable ``BACKPROP_WIDGETS_CPU_SHARE`` (for hubs), else 1 (no cap).
 
-    The arguments are checked by ``Settings`` and become ``pg.settings``.
+    The settings (all but the last two, which say how Play runs) are checked by ``Settings``
+    and become ``pg.settings``.
 
     Attributes
     ----------
@@ -91,12 +99,21 @@ class Playground(w.VBox):
     playing = traitlets.Bool(False)
     learning_rate = traitlets.Float(0.5, help="η, two-way with the η slider (1e-3 … 10)")
     epoch = traitlets.Int(0, help="Epochs done (the session's)")
+    epochs_per_second = traitlets.Any(
+        None, help="How fast Play trains, in epochs per second; None: as fast as it goes"
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(
+        self, *args, epochs_per_second: float | None = None, cpu_share=None, **kwargs
+    ) -> None:
         self.settings = Settings(*args, **kwargs)
+        speed = check_speed(epochs_per_second)
+        player = Player(self, cpu_share)  # checks cpu_share before anything is built
         self.learning_rate = self.settings.learning_rate
         traitlets.link((self, "learning_rate"), (self.settings, "learning_rate"))
         self.controls = Controls(self.settings)
+        self.epochs_per_second = self.controls.speed_dial.value = speed
+        traitlets.link((self, "epochs_per_second"), (self.controls.speed_dial, "value"))
         super().__init__(children=self.controls.children)
         self.add_class("bw-playground")
         self.selection = Selection(self)
@@ -106,12 +123,20 @@ class Playground(w.VBox):
             lambda text: self.say(f"Refused: {text}", True),
         )
         self.presenter = Presenter(self)
-        self.player = Player(self)
+        self.player = player
         self._quiet = False  # True while the playground changes its own settings and controls
         self._build(data=True)
         self._connect()
 
-    __init__.__signature__ = inspect.signature(Settings.__init__)  # help() lists the settings
+    __init__.__signature__ = inspect.signature(Settings.__init__).replace(  # help() lists them
+        parameters=[
+            *inspect.signature(Settings.__init__).parameters.values(),
+            *(
+                inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None)
+                for name in ("epochs_per_second", "cpu_share")
+            ),
+        ]
+    )
 
     def __getattr__(self, name: str):
         """The controls and views, as attributes of the playground (``pg.lr_slider``)."""
@@ -220,9 +245,14 @@ class Playground(w.VBox):
     # -- training --------------------------------------------------------------------------
 
     def step(self) -> None:
-        """One update: one instance online, one batch otherwise (the next in the epoch)."""
+        """One update: one instance online, one batch otherwise (the next in the epoch); the
+        diagram animates it, each edge moving to its new θ and flashing by how much it moved."""
         self.session.step()
-        self._show(derive=True)
+        self.network.tween = MAX_TWEEN
+        try:
+            self._show(derive=True)
+        finally:
+            self.network.tween = 0.0  # a weight set by hand later moves at once
 
     def step_epoch(self) -> None:
         """Finish the current epoch (or run a whole one)."""
@@ -264,6 +294,10 @@ class Playground(w.VBox):
         self.say("")
 
     # -- selection, the θ slider, messages from the browser --------------------------------
+
+    @traitlets.validate("epochs_per_second")
+    def _valid_speed(self, proposal):
+        return check_speed(proposal["value"])
 
     @traitlets.validate("learning_rate")
     def _valid_learning_rate(self, proposal):

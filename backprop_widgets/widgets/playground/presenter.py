@@ -139,9 +139,9 @@ class Presenter:
             pg.network.epoch = session.epoch
             pg.network.loss = loss
             pg.network.selected = key_of(pg.selected)
-        with pg.loss_view.hold_sync():
-            pg.loss_view.train = list(session.train_history.points)
-            pg.loss_view.test = list(session.test_history.points)
+        with pg.loss_view.hold_sync():  # copies: the history replaces a point in place
+            pg.loss_view.train = [point[:] for point in session.train_history.points]
+            pg.loss_view.test = [point[:] for point in session.test_history.points]
         if not pg.playing or self.slice_throttle.due():
             self.show_slice()
         self.surface.request_update()
