@@ -23,7 +23,8 @@ function render({ model, el }) {
     });
     return best;
   };
-  const words = (value) => (value === null ? "as fast as it goes" : `${numberText(value)} epochs/s`);
+  const words = (value) =>
+    value === null ? "as fast as it goes" : `${numberText(value)} ${value === 1 ? "epoch" : "epochs"}/s`;
 
   function draw() {
     const { value, presets } = traits(model, "value", "presets");
@@ -33,12 +34,22 @@ function render({ model, el }) {
     readout.textContent = words(value);
     input.setAttribute("aria-valuetext", words(value));
   }
-  input.addEventListener("input", () => {
+  const choose = (k) => {
     const presets = model.get("presets");
-    const k = Number(input.value);
+    k = Math.max(0, Math.min(presets.length, k));
     model.set("value", k >= presets.length ? null : presets[k]);
     model.save_changes();
     draw();
+  };
+  input.addEventListener("input", () => choose(Number(input.value)));
+  // The keys move the dial here: a host (JupyterLab's notebook) may keep the arrows for itself.
+  const moves = { ArrowRight: 1, ArrowUp: 1, PageUp: 3, ArrowLeft: -1, ArrowDown: -1, PageDown: -3 };
+  input.addEventListener("keydown", (event) => {
+    const k = Number(input.value);
+    const next = event.key === "Home" ? 0 : event.key === "End" ? Infinity : k + (moves[event.key] ?? NaN);
+    if (Number.isNaN(next)) return;
+    event.preventDefault();
+    choose(next);
   });
   model.on("change:value", draw);
   model.on("change:presets", draw);
