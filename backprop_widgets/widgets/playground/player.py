@@ -92,12 +92,21 @@ class Player:
 
     def __init__(self, pg, cpu_share: float | None = None) -> None:
         self.pg = pg
-        self.cpu_share = check_cpu_share(cpu_share)
+        self._cpu_share = check_cpu_share(cpu_share)
         self._task: asyncio.Task | None = None
         self._show_cost = 0.002  # seconds one view update takes, a running estimate
         self.stats = dict.fromkeys(
             ("frames", "updates", "seconds", "training_seconds", "refresh_seconds"), 0
         )
+
+    @property
+    def cpu_share(self) -> float:
+        """The share of one core the loop may keep busy (0 < share ≤ 1); settable."""
+        return self._cpu_share
+
+    @cpu_share.setter
+    def cpu_share(self, value: float) -> None:
+        self._cpu_share = check_cpu_share(value)
 
     def playing_changed(self, change) -> None:
         """Play was pressed (start the loop, if a kernel's event loop runs) or pause was."""
