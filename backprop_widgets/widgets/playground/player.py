@@ -125,6 +125,16 @@ class Player:
         self._task = loop.create_task(self._run())
         return True
 
+    def animated(self, show) -> None:
+        """Call ``show`` (which sends the views one update, such as Step's) with the diagram
+        asked to animate it: each edge moves to its new θ over ``MAX_TWEEN`` seconds, flashing
+        by how much it moved. A weight set by hand afterwards moves at once."""
+        self.pg.network.tween = MAX_TWEEN
+        try:
+            show()
+        finally:
+            self.pg.network.tween = 0.0
+
     def training_budget(self) -> float:
         """Seconds of training in one frame: ``TRAIN_SHARE`` of it, less under a CPU cap."""
         capped = self.cpu_share * PERIOD - self._show_cost

@@ -30,7 +30,7 @@ from ..demo import StepThrough
 from . import files
 from .controls import Controls
 from .layers import HiddenLayers
-from .player import MAX_TWEEN, Player
+from .player import Player
 from .presenter import Presenter
 from .selection import Selection
 from .settings import (  # noqa: F401 - also importable from here, their home until 0.1
@@ -46,6 +46,7 @@ from .settings import (  # noqa: F401 - also importable from here, their home un
     check_speed,
     parse_hidden,
     slider_learning_rate,
+    with_play_options,
 )
 
 DATA = ("dataset", "noise", "test_fraction", "n")  # settings whose change means new data
@@ -71,15 +72,10 @@ class Playground(w.VBox):
     seed : int
         Seed of the initial weights; reset returns to exactly them.
     noise, test_fraction, n, batch_size : dataset and mini-batch settings.
-    epochs_per_second : float or None
-        How fast Play trains, two-way with the speed dial: 0.1 … 10,000 epochs per second, or
-        None (the default) for as fast as it goes.
-    cpu_share : float or None
-        The share of one CPU core a playing kernel may use, 0 < share ≤ 1; None takes the
-        environment variable ``BACKPROP_WIDGETS_CPU_SHARE`` (for hubs), else 1 (no cap).
+    epochs_per_second, cpu_share : how Play runs (see ``Player``): epochs per second, two-way
+        with the speed dial (None: as fast as it goes); the share of one core it may use.
 
-    The settings (all but the last two, which say how Play runs) are checked by ``Settings``
-    and become ``pg.settings``.
+    The settings (all but how Play runs) are checked by ``Settings`` and become ``pg.settings``.
 
     Attributes
     ----------
@@ -128,15 +124,7 @@ class Playground(w.VBox):
         self._build(data=True)
         self._connect()
 
-    __init__.__signature__ = inspect.signature(Settings.__init__).replace(  # help() lists them
-        parameters=[
-            *inspect.signature(Settings.__init__).parameters.values(),
-            *(
-                inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None)
-                for name in ("epochs_per_second", "cpu_share")
-            ),
-        ]
-    )
+    __init__.__signature__ = with_play_options(inspect.signature(Settings.__init__))  # for help()
 
     def __getattr__(self, name: str):
         """The controls and views, as attributes of the playground (``pg.lr_slider``)."""
@@ -246,13 +234,9 @@ class Playground(w.VBox):
 
     def step(self) -> None:
         """One update: one instance online, one batch otherwise (the next in the epoch); the
-        diagram animates it, each edge moving to its new θ and flashing by how much it moved."""
+        diagram animates it (``Player.animated``)."""
         self.session.step()
-        self.network.tween = MAX_TWEEN
-        try:
-            self._show(derive=True)
-        finally:
-            self.network.tween = 0.0  # a weight set by hand later moves at once
+        self.player.animated(lambda: self._show(derive=True))
 
     def step_epoch(self) -> None:
         """Finish the current epoch (or run a whole one)."""

@@ -7,6 +7,7 @@ with a message that names the setting, and nothing changes.
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
 
@@ -139,6 +140,16 @@ def check_cpu_share(value, name: str = "cpu_share") -> float:
             f"a core); got {value!r}"
         )
     return float(value)
+
+
+def with_play_options(signature: inspect.Signature) -> inspect.Signature:
+    """The settings' signature with the keyword-only options of how Play runs: the
+    playground's constructor as ``help()`` shows it."""
+    options = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None)
+        for name in ("epochs_per_second", "cpu_share")
+    ]
+    return signature.replace(parameters=[*signature.parameters.values(), *options])
 
 
 def in_range(value, name: str, bounds: tuple[float, float]) -> float:
