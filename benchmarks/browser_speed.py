@@ -365,7 +365,9 @@ def kernel_usage(pid: int, ticks: int) -> tuple[float, float]:
 
 
 def speed_label(speed: float | None) -> str:
-    return "as fast as it goes" if speed is None else f"{speed:g} epochs/s"
+    if speed is None:
+        return "as fast as it goes"
+    return f"{speed:g} {'epoch' if speed == 1 else 'epochs'}/s"
 
 
 def measure_play(
