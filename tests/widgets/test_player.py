@@ -178,3 +178,23 @@ def test_the_loss_curve_is_sent_as_a_head_and_a_growing_tail_equal_to_the_points
     assert drawn() == points
     view.train = points[::2]  # thinned out by the history
     assert drawn() == points[::2]
+
+
+def test_a_speed_set_again_after_full_speed_starts_by_the_clock_without_a_burst():
+    pg = bw.Playground(epochs_per_second=100)  # 400 updates a second
+
+    async def run():
+        pg.play()
+        await asyncio.sleep(0.2)
+        pg.epochs_per_second = None
+        await asyncio.sleep(0.3)
+        pg.epochs_per_second = 100
+        await asyncio.sleep(0)  # the frame under way ends at full speed
+        start, before = asyncio.get_running_loop().time(), pg.updates
+        await asyncio.sleep(0.3)
+        made, seconds = pg.updates - before, asyncio.get_running_loop().time() - start
+        pg.pause()
+        return made, seconds
+
+    made, seconds = asyncio.run(run())
+    assert made <= 1 + 400 * seconds + 4  # not the 100 updates owed since the dial last paced

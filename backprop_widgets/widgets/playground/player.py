@@ -151,7 +151,7 @@ class Player:
                 deadline = start + self.training_budget()
                 if speed is None:
                     epochs = self._train_epochs(session, epochs, deadline)
-                    tween = 0.0
+                    pace, tween = Pace(), 0.0  # a speed set later starts from now
                 else:
                     rate = speed * updates_per_epoch(session)
                     owed = pace.due(start, rate)
