@@ -181,8 +181,9 @@ function render({ model, el }) {
       e.group.classList.toggle("bw-negative", v < 0);
       shown.set(e.key, v);
       const flash = tween && tween.to.has(e.key) ? Math.abs(tween.to.get(e.key) - tween.from.get(e.key)) / tween.biggest : 0;
-      e.pulse.style.strokeOpacity = flash ? `${(0.85 * flash * (1 - t)).toFixed(3)}` : "0";
-      e.pulse.style.strokeWidth = `${width + 8}`;
+      const opacity = flash ? (0.85 * flash * (1 - t)).toFixed(3) : "0";
+      if (e.pulse.style.strokeOpacity !== opacity) e.pulse.style.strokeOpacity = opacity;
+      if (flash) e.pulse.style.strokeWidth = `${width + 8}`;
     });
     if (tween && t >= 1) tween = null;
     if (tween) animate.schedule();
