@@ -179,7 +179,7 @@ function render({ model, el }) {
   root.appendChild(svg);
   el.appendChild(root);
 
-  let edges = []; // {key, group, line, ends, title, l, i, j}
+  let edges = []; // {key, group, line, pulse, ends, title, l, i, j}
   let outputNote = null;
   let nodes = []; // {key, group, circle, text, title, l, i}
   let geometry = null; // the layout's width and height (the δ lists may widen the viewBox)
@@ -215,6 +215,7 @@ function render({ model, el }) {
           const key = `${l},${i},${j}`;
           const group = make("g", { class: "bw-edge", "data-weight": key }, edgeLayer);
           const [x1, y1, x2, y2] = [source.x + NODE_R, source.y, target.x - NODE_R, target.y];
+          const pulse = make("path", { d: `M ${x1} ${y1} L ${x2} ${y2}`, class: "bw-edge-pulse" }, group);
           const line = make("path", { d: `M ${x1} ${y1} L ${x2} ${y2}`, class: "bw-edge-line" }, group);
           // A filled band around the line: easy to hit, and never a zero-height box.
           const length = Math.hypot(x2 - x1, y2 - y1) || 1;
@@ -222,7 +223,7 @@ function render({ model, el }) {
           const band = [[x1 + nx, y1 + ny], [x2 + nx, y2 + ny], [x2 - nx, y2 - ny], [x1 - nx, y1 - ny]];
           make("polygon", { points: band.map((p) => p.join(",")).join(" "), class: "bw-edge-hit" }, group);
           const title = make("title", {}, group);
-          edges.push({ key, group, line, ends: [x1, y1, x2, y2], title, l, i, j });
+          edges.push({ key, group, line, pulse, ends: [x1, y1, x2, y2], title, l, i, j });
         });
       });
     }
@@ -265,22 +266,73 @@ function render({ model, el }) {
       }
     });
     focus = Math.min(focus, edges.length - 1);
+    shown = new Map();
+    tween = null;
   }
+
+  // New weights move in over model.get("tween") seconds (Step, slow play), each edge flashing
+  // by how much it changed; 0 (training as fast as it goes, a drag) draws them at once.
+  const still = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
+  let shown = new Map(); // key → the θ an edge is drawn with now
+  let tween = null; // { from, to, biggest, start, duration } while edges move
+  const theta = (e, weights, biases) => (e.j === "bias" ? biases[e.l]?.[e.i] : weights[e.l]?.[e.i]?.[e.j]);
+
+  // Read when the weights arrive: a later message may set the tween back to 0 before the draw.
+  function startTween() {
+    const duration = still ? 0 : 1000 * model.get("tween");
+    tween = null;
+    if (!duration || !shown.size) return;
+    const { weights, biases } = traits(model, "weights", "biases");
+    const from = new Map();
+    const to = new Map();
+    let biggest = 0;
+    for (const e of edges) {
+      const [a, b] = [shown.get(e.key), theta(e, weights, biases)];
+      if (!Number.isFinite(a) || !Number.isFinite(b)) continue;
+      from.set(e.key, a);
+      to.set(e.key, b);
+      biggest = Math.max(biggest, Math.abs(b - a));
+    }
+    if (biggest > 0) tween = { from, to, biggest, start: performance.now(), duration };
+  }
+
+  // The edges' width (by |θ|) and colour (by sign) as drawn now, and the flash of a tween.
+  function drawEdges() {
+    const { weights, biases } = traits(model, "weights", "biases");
+    const t = tween ? Math.min(1, (performance.now() - tween.start) / tween.duration) : 1;
+    const eased = 1 - (1 - t) ** 3;
+    const values = edges.map((e) => {
+      const target = theta(e, weights, biases);
+      if (!tween || !tween.to.has(e.key)) return target;
+      const [a, b] = [tween.from.get(e.key), tween.to.get(e.key)];
+      return a + (b - a) * eased;
+    });
+    let biggest = 1e-12;
+    for (const v of values) if (Number.isFinite(v)) biggest = Math.max(biggest, Math.abs(v));
+    edges.forEach((e, k) => {
+      const v = values[k];
+      const width = 1 + 9 * Math.min(1, Math.abs(v ?? 0) / biggest);
+      e.line.style.strokeWidth = `${width}`;
+      e.group.classList.toggle("bw-positive", v >= 0);
+      e.group.classList.toggle("bw-negative", v < 0);
+      shown.set(e.key, v);
+      const flash = tween && tween.to.has(e.key) ? Math.abs(tween.to.get(e.key) - tween.from.get(e.key)) / tween.biggest : 0;
+      const opacity = flash ? (0.85 * flash * (1 - t)).toFixed(3) : "0";
+      if (e.pulse.style.strokeOpacity !== opacity) e.pulse.style.strokeOpacity = opacity;
+      if (flash) e.pulse.style.strokeWidth = `${width + 8}`;
+    });
+    if (tween && t >= 1) tween = null;
+    if (tween) animate.schedule();
+  }
+  const animate = frameScheduler(drawEdges);
 
   function update() {
     const { weights, biases, grad_weights: gw, grad_biases: gb, a, z, selected, instance_label: instance } =
       traits(model, "weights", "biases", "grad_weights", "grad_biases", "a", "z", "selected", "instance_label");
-    let biggest = 1e-12;
-    for (const e of edges) {
-      const v = e.j === "bias" ? biases[e.l]?.[e.i] : weights[e.l]?.[e.i]?.[e.j];
-      if (Number.isFinite(v)) biggest = Math.max(biggest, Math.abs(v));
-    }
+    drawEdges();
     edges.forEach((e, index) => {
-      const v = e.j === "bias" ? biases[e.l]?.[e.i] : weights[e.l]?.[e.i]?.[e.j];
-      const g = e.j === "bias" ? gb[e.l]?.[e.i] : gw[e.l]?.[e.i]?.[e.j];
-      e.line.style.strokeWidth = `${1 + 9 * Math.min(1, Math.abs(v ?? 0) / biggest)}`;
-      e.group.classList.toggle("bw-positive", v >= 0);
-      e.group.classList.toggle("bw-negative", v < 0);
+      const v = theta(e, weights, biases);
+      const g = theta(e, gw, gb);
       e.group.classList.toggle("bw-selected", e.key === selected);
       e.group.classList.toggle("bw-focused", index === focus);
       // A line of a tooltip only for a number that was sent ([] in the demo before its phase).
@@ -336,7 +388,11 @@ function render({ model, el }) {
     else delete root.dataset.instance;
   }
 
-  const { schedule, cancel } = frameScheduler(update);
+  const { schedule, cancel: cancelUpdate } = frameScheduler(update);
+  const cancel = () => {
+    cancelUpdate();
+    animate.cancel();
+  };
   const rebuild = () => {
     build();
     update();
@@ -405,6 +461,8 @@ function render({ model, el }) {
   model.on("change:bias", rebuild);
   model.on("change:editable", rebuild);
   model.on("change:annotated", rebuild);
+  model.on("change:weights", startTween);
+  model.on("change:biases", startTween);
   for (const name of ["weights", "biases", "grad_weights", "grad_biases", "a", "z", "selected", "epoch", "loss", "instance", "instance_label", "delta", "dtheta", "dbias", "focus_layer", "output_note", "phase"]) {
     model.on(`change:${name}`, schedule);
   }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import anywidget
+import numpy as np
 import traitlets
 
 STATIC = Path(__file__).parent.parent / "static"
@@ -63,6 +64,9 @@ class NetworkView(anywidget.AnyWidget):
     output_note = traitlets.Unicode("").tag(sync=True)
     focus_layer = traitlets.Int(-1).tag(sync=True)
     phase = traitlets.Unicode("").tag(sync=True)  # the demo's phase key ("dtheta", "update", …)
+    # Seconds the edges take to move from the weights shown to new ones (0: at once), flashing
+    # each edge by how much it changed: Step animates its update, slow play each of its own.
+    tween = traitlets.Float(0.0).tag(sync=True)
 
     def _ipython_display_(self) -> None:
         """The diagram, after a picture of it for where no kernel runs (``fallback``)."""
@@ -71,16 +75,51 @@ class NetworkView(anywidget.AnyWidget):
         display_with_picture(self, diagram_picture(self))
 
 
+TAIL = 100  # points a curve grows by before it is sent again whole
+
+
+def points_to_bytes(points: list) -> bytes:
+    """``[[epoch, loss], …]`` as little-endian float64 pairs: a binary buffer, with no JSON to
+    encode or walk (the curve is sent up to 60 times a second while training plays)."""
+    return np.asarray(points, dtype="<f8").reshape(-1, 2).tobytes()
+
+
 class LossView(anywidget.AnyWidget):
     """The live loss curve (SVG): training and test loss against epochs.
 
     ``train`` and ``test`` are lists of ``[epoch, loss]`` pairs, kept short by
     ``history.LossHistory``; ``log_scale`` is two-way (a checkbox in the view).
+
+    Each curve reaches the page in two binary buffers of float64 pairs, ``<name>_head`` and
+    ``<name>_tail``, drawn one after the other: while a curve only grows, only its new points
+    (the tail, at most ``TAIL``) are sent; when it changes otherwise (thinned out, restarted, a
+    point replaced) or the tail is full, it is sent whole as the head.
     """
 
     _esm = esm("loss")
     _css = STATIC / "widgets.css"
 
-    train = traitlets.List([]).tag(sync=True)
-    test = traitlets.List([]).tag(sync=True)
+    train = traitlets.List([])
+    test = traitlets.List([])
+    train_head = traitlets.Bytes(b"").tag(sync=True)
+    train_tail = traitlets.Bytes(b"").tag(sync=True)
+    test_head = traitlets.Bytes(b"").tag(sync=True)
+    test_tail = traitlets.Bytes(b"").tag(sync=True)
     log_scale = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, **kwargs) -> None:
+        self._heads: dict[str, list] = {"train": [], "test": []}
+        super().__init__(**kwargs)
+
+    @traitlets.observe("train", "test")
+    def _send_curve(self, change) -> None:
+        name, points = change["name"], change["new"]
+        head = self._heads[name]
+        grows = len(head) <= len(points) <= len(head) + TAIL and points[: len(head)] == head
+        if grows:
+            setattr(self, f"{name}_tail", points_to_bytes(points[len(head) :]))
+            return
+        self._heads[name] = [list(point) for point in points]
+        with self.hold_sync():
+            setattr(self, f"{name}_head", points_to_bytes(points))
+            setattr(self, f"{name}_tail", b"")

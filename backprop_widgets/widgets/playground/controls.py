@@ -22,6 +22,7 @@ from .settings import (
     dragged_learning_rate,
     hidden_text,
 )
+from .speed_dial import SpeedDial
 
 LEARNING_RATE_PRESETS = ("0.01", "0.1", "0.5", "1", "3")
 # The views beside the diagram, one tab each (``Controls.views``).
@@ -65,6 +66,7 @@ class Controls:
         self.step_button = _button("Step", "step-forward", "bw-step")
         self.epoch_button = _button("Epoch", "fast-forward", "bw-step-epoch")
         self.reset_button = _button("Reset", "undo", "bw-reset")
+        self.speed_dial = SpeedDial()  # epochs per second while playing (the playground links it)
         log_range = dict(base=10, min=-3, max=1)  # η from 10^-3 to 10^1
         self.lr_slider = _hooked(
             w.FloatLogSlider(
@@ -185,6 +187,7 @@ class Controls:
         views of the selected weight (a tab each), then the demo and the settings, folded."""
         buttons = _row(
             self.play_button, self.step_button, self.epoch_button, self.reset_button,
+            self.speed_dial,
             align_items="center",
         )  # fmt: skip
         rate = _row(self.lr_slider, self.lr_input, *self.lr_presets, align_items="center")

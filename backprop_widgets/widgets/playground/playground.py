@@ -44,9 +44,11 @@ from .settings import (  # noqa: F401 - also importable from here, their home un
     SettingError,
     Settings,
     check_hidden,
+    check_speed,
     parse_hidden,
     restart_words,
     slider_learning_rate,
+    with_play_options,
 )
 
 DATA = ("dataset", "noise", "test_fraction", "n")  # settings whose change means new data
@@ -72,8 +74,10 @@ class Playground(w.VBox):
     seed : int
         Seed of the initial weights; reset returns to exactly them.
     noise, test_fraction, n, batch_size : dataset and mini-batch settings.
+    epochs_per_second, cpu_share : how Play runs (see ``Player``): epochs per second, two-way
+        with the speed dial (None: as fast as it goes); the share of one core it may use.
 
-    The arguments are checked by ``Settings`` and become ``pg.settings``.
+    The settings (all but how Play runs) are checked by ``Settings`` and become ``pg.settings``.
 
     Attributes
     ----------
@@ -93,12 +97,21 @@ class Playground(w.VBox):
     playing = traitlets.Bool(False)
     learning_rate = traitlets.Float(0.5, help="η, two-way with the η slider (1e-3 … 10)")
     epoch = traitlets.Int(0, help="Epochs done (the session's)")
+    epochs_per_second = traitlets.Any(
+        None, help="How fast Play trains, in epochs per second; None: as fast as it goes"
+    )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(
+        self, *args, epochs_per_second: float | None = None, cpu_share=None, **kwargs
+    ) -> None:
         self.settings = Settings(*args, **kwargs)
+        speed = check_speed(epochs_per_second)
+        player = Player(self, cpu_share)  # checks cpu_share before anything is built
         self.learning_rate = self.settings.learning_rate
         traitlets.link((self, "learning_rate"), (self.settings, "learning_rate"))
         self.controls = Controls(self.settings)
+        self.epochs_per_second = self.controls.speed_dial.value = speed
+        traitlets.link((self, "epochs_per_second"), (self.controls.speed_dial, "value"))
         super().__init__(children=self.controls.children)
         self.add_class("bw-playground")
         self.selection = Selection(self)
@@ -111,12 +124,12 @@ class Playground(w.VBox):
             self.settings, self.controls.lr_input, self.controls.lr_presets, self.say
         )
         self.presenter = Presenter(self)
-        self.player = Player(self)
+        self.player = player
         self._quiet = False  # True while the playground changes its own settings and controls
         self._build(data=True)
         self._connect()
 
-    __init__.__signature__ = inspect.signature(Settings.__init__)  # help() lists the settings
+    __init__.__signature__ = with_play_options(inspect.signature(Settings.__init__))  # for help()
 
     def __getattr__(self, name: str):
         """The controls and views, as attributes of the playground (``pg.lr_slider``)."""
@@ -226,10 +239,11 @@ class Playground(w.VBox):
     # -- training --------------------------------------------------------------------------
 
     def step(self) -> None:
-        """One update: one instance online, one batch otherwise (the next in the epoch)."""
+        """One update: one instance online, one batch otherwise (the next in the epoch); the
+        diagram animates it (``Player.animated``)."""
         self.session.step()
         self.presenter.follow_next_update()
-        self._show(derive=True)
+        self.player.animated(lambda: self._show(derive=True))
 
     def step_epoch(self) -> None:
         """Finish the current epoch (or run a whole one)."""
@@ -272,6 +286,10 @@ class Playground(w.VBox):
         self.say("")
 
     # -- selection, the θ slider, messages from the browser --------------------------------
+
+    @traitlets.validate("epochs_per_second")
+    def _valid_speed(self, proposal):
+        return check_speed(proposal["value"])
 
     @traitlets.validate("learning_rate")
     def _valid_learning_rate(self, proposal):

@@ -2,7 +2,8 @@
 
 ``Presenter.show`` reads the playground's public state (its session, selection, instance, η)
 and sets the traits of every view in one go. While training plays, the slower views are
-throttled: the slice and the θ slider follow 5 times a second, the derivation is re-typeset at
+throttled: the loss curve and the status line follow 20 times a second, the slice and the θ
+slider 5 times a second, the derivation is re-typeset at
 most once a second; a derivation asked for by a slider drag waits until the drag pauses.
 """
 
@@ -85,6 +86,7 @@ class Presenter:
         self.slice_throttle = Throttle(0.2)
         self.slider_throttle = Throttle(0.2)
         self.derivation_throttle = Throttle(1.0)
+        self.readout_throttle = Throttle(0.05)
         self.derivation = Debounce(0.15, self.show_derivation)
         self._demo: StepThrough | None = None
         self._pinning = False  # True while the presenter moves the instance slider itself
@@ -139,14 +141,19 @@ class Presenter:
             pg.network.epoch = session.epoch
             pg.network.loss = loss
             pg.network.selected = key_of(pg.selected)
-        with pg.loss_view.hold_sync():
-            pg.loss_view.train = list(session.train_history.points)
-            pg.loss_view.test = list(session.test_history.points)
+        # While training plays, the loss curve and the status line follow 20 times a second:
+        # each view is one more message per frame, and the diagram is what moves.
+        readouts = not pg.playing or self.readout_throttle.due()
+        if readouts:
+            with pg.loss_view.hold_sync():  # copies: the history replaces a point in place
+                pg.loss_view.train = [point[:] for point in session.train_history.points]
+                pg.loss_view.test = [point[:] for point in session.test_history.points]
         if not pg.playing or self.slice_throttle.due():
             self.show_slice(story)
         self.surface.request_update()
-        pg.controls.instance_label.value = story.label
-        pg.status.value = self.status(story, trace.error, loss)
+        if readouts:
+            pg.controls.instance_label.value = story.label
+            pg.status.value = self.status(story, trace.error, loss)
         # While training plays, the θ slider follows 5 times a second: it is read, not watched.
         if not pg.playing or self.slider_throttle.due():
             pg.selection.slider.follow(net, pg.selected)

@@ -7,7 +7,9 @@ with a message that names the setting, and nothing changes.
 
 from __future__ import annotations
 
+import inspect
 import math
+import os
 
 import traitlets
 
@@ -26,6 +28,8 @@ MAX_LAYERS = 6  # a diagram that stays readable on a projector
 MAX_NEURONS = 8
 MODES = ("online", "mini-batch", "full batch")
 ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "linear"]
+SPEED_RANGE = (0.1, 10_000.0)  # epochs per second while playing; None is as fast as it goes
+CPU_SHARE_VARIABLE = "BACKPROP_WIDGETS_CPU_SHARE"  # a hub's default cap, set in the environment
 
 
 class SettingError(traitlets.TraitError, ValueError):
@@ -119,6 +123,55 @@ def slider_learning_rate(value) -> float:
             f"got {value!r}"
         )
     return float(value)
+
+
+def check_speed(value, name: str = "epochs_per_second") -> float | None:
+    """Epochs per second while playing: a number in ``SPEED_RANGE``, or None (or "max") for as
+    fast as it goes."""
+    if value is None or value == "max":
+        return None
+    low, high = SPEED_RANGE
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise SettingError(
+            f"{name} must be a number of epochs per second from {low:g} to {high:g}, or None "
+            f"for as fast as it goes; got {value!r}"
+        )
+    return float(value)
+
+
+def check_cpu_share(value, name: str = "cpu_share") -> float:
+    """The share of one CPU core a playing kernel may use: 0 < share ≤ 1 (None: the
+    environment's ``BACKPROP_WIDGETS_CPU_SHARE``, else 1, no cap)."""
+    if value is None:
+        text = os.environ.get(CPU_SHARE_VARIABLE, "").strip()
+        if not text:
+            return 1.0
+        try:
+            value = float(text)
+        except ValueError:
+            value = text
+        name = f"the environment variable {CPU_SHARE_VARIABLE}"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or not 0 < value <= 1
+    ):
+        raise SettingError(
+            f"{name} must be a share of one CPU core, a number with 0 < share <= 1 (0.5 is half "
+            f"a core); got {value!r}"
+        )
+    return float(value)
+
+
+def with_play_options(signature: inspect.Signature) -> inspect.Signature:
+    """The settings' signature with the keyword-only options of how Play runs: the
+    playground's constructor as ``help()`` shows it."""
+    options = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None)
+        for name in ("epochs_per_second", "cpu_share")
+    ]
+    return signature.replace(parameters=[*signature.parameters.values(), *options])
 
 
 def in_range(value, name: str, bounds: tuple[float, float]) -> float:
