@@ -115,11 +115,8 @@ class Playground(w.VBox):
         super().__init__(children=self.controls.children)
         self.add_class("bw-playground")
         self.selection = Selection(self)
-        self.layers = HiddenLayers(
-            self.settings,
-            self.controls.hidden_text,
-            lambda text: self.say(f"Refused: {text}", True),
-        )
+        refuse = lambda text: self.say(f"Refused: {text}", True)  # noqa: E731
+        self.layers = HiddenLayers(self.settings, self.controls.hidden_text, refuse)
         self.rate_box = LearningRateBox(
             self.settings, self.controls.lr_input, self.controls.lr_presets, self.say
         )
