@@ -120,9 +120,7 @@ def reference_replay(net, X, Y, learning_rate, order, batch_size) -> int:
     for done, start in enumerate(range(0, len(order), batch_size)):
         saved = net.snapshot()
         with np.errstate(all="ignore"):
-            reference_epoch(
-                net, X, Y, learning_rate, order[start : start + batch_size], batch_size
-            )
+            reference_epoch(net, X, Y, learning_rate, order[start : start + batch_size], batch_size)
             finite = reference_all_finite(net.weights + net.biases) and np.isfinite(
                 np.sum((Y - net._forward(X)[1][-1]) ** 2)
             )
