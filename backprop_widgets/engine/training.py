@@ -20,18 +20,28 @@ def fit(
     net, X, Y, learning_rate, epochs, batch_size, shuffle, shuffle_seed, target_loss
 ) -> list[float]:
     """``MLP.fit`` on checked arguments: the loss after each epoch, or ``DivergenceError``
-    with the parameters at their last finite values."""
+    with the parameters at their last finite values.
+
+    An epoch allocates nothing batch-sized: the order, the batches, the gradients, the loss's
+    forward pass and the copy of the last finite parameters are workspaces kept on the net.
+    """
     n = X.shape[0]
     rng = np.random.default_rng(shuffle_seed) if shuffle else None
     in_order = np.arange(n)
+    order = in_order.copy() if shuffle else in_order
+    parameters = net.weights + net.biases
+    saved = kept(net, "last finite", lambda: [np.empty_like(p) for p in parameters])
     history: list[float] = []
     for _ in range(epochs):
-        order = rng.permutation(n) if shuffle else in_order
-        saved = net.snapshot()
+        if shuffle:  # rng.permutation(n), in place
+            order[...] = in_order
+            rng.shuffle(order)
+        for p, copy in zip(parameters, saved):
+            np.copyto(copy, p)
         with np.errstate(all="ignore"):
             run_epoch(net, X, Y, learning_rate, order, batch_size)
-            E = squared_error(Y, net._forward(X)[1][-1])
-        if not (math.isfinite(E) and all_finite(net.weights + net.biases)):
+            E = training_loss(net, X, Y)
+        if not (math.isfinite(E) and all_finite(parameters)):
             net.restore(saved)
             done = replay_until_divergence(net, X, Y, learning_rate, order, batch_size)
             raise DivergenceError(
@@ -41,10 +51,25 @@ def fit(
                 history=history,
                 updates=done,
             )
-        history.append(float(E))
+        history.append(E)
         if target_loss is not None and E <= target_loss:
             break
     return history
+
+
+def training_loss(net, X: np.ndarray, Y: np.ndarray) -> float:
+    """E on the whole training set, as ``squared_error(Y, net._forward(X)[1][-1])`` gives it to
+    the last bit: the same operations in the same order, on arrays laid out as ``_forward``
+    lays them out (instances × features), written into a workspace."""
+    h = kept(net, ("rows", X.shape[0]), lambda: [np.empty((X.shape[0], m)) for m in net.sizes[1:]])
+    below = X
+    for l, W in enumerate(net.weights):
+        np.matmul(below, W.T, out=h[l])
+        if net.bias:
+            h[l] += net.biases[l]
+        net.activation_of(l + 1).g_into(h[l], h[l])
+        below = h[l]
+    return squared_error(Y, below, out=below)
 
 
 def check_trainable(net) -> None:
@@ -73,18 +98,22 @@ def step(net, X: np.ndarray, Y: np.ndarray, learning_rate: float) -> float:
     return E
 
 
-def batch_gradients(net, X: np.ndarray, Y: np.ndarray) -> tuple[list, list, float]:
+def batch_gradients(net, X: np.ndarray, Y: np.ndarray, out=None) -> tuple[list, list, float]:
     """∂E/∂θ for a validated batch, and E before any change: the training path.
 
     The same maths as ``_forward`` and ``_backward`` (the plain reference, which the tests
     compare it with), laid out features × instances and written into workspaces kept per
     batch size, so a step allocates nothing batch-sized: fresh temporaries of 128 KiB and
     more are mapped and unmapped by the C allocator on every call, and the page faults
-    cost more than the arithmetic.
+    cost more than the arithmetic. ``out`` is a pair of lists (dW, db) shaped like the
+    weights and biases to write the gradients into; without it they are new arrays.
     """
     n = X.shape[0]
     L = len(net.weights)
     z, a, delta, tmp = workspace(net, n)
+    if out is None:
+        out = [np.empty(W.shape) for W in net.weights], [np.zeros(b.shape) for b in net.biases]
+    dW, db = out
     g_into = [net.activation_of(l + 1).g_into for l in range(L)]
     g_prime_into = [net.activation_of(l + 1).g_prime_into for l in range(L)]
     below = X.T
@@ -101,11 +130,11 @@ def batch_gradients(net, X: np.ndarray, Y: np.ndarray) -> tuple[list, list, floa
         g_prime_into[L - 1](z[L - 1], a[L - 1], tmp[L - 1])
         d *= tmp[L - 1]
         d *= 1.0 / n  # ∂E/∂z at the output, E averaged over the batch: −δ / N
-        dW, db = [None] * L, [None] * L
         for l in range(L - 1, -1, -1):
             below = a[l - 1] if l else X.T
-            dW[l] = d.dot(below.T)
-            db[l] = d.sum(axis=1) if net.bias else np.zeros(net.sizes[l + 1])
+            np.dot(d, below.T, out=dW[l])
+            if net.bias:
+                np.sum(d, axis=1, out=db[l])
             if l:
                 np.dot(net.weights[l].T, d, out=delta[l - 1])
                 g_prime_into[l - 1](z[l - 1], a[l - 1], tmp[l - 1])
@@ -115,25 +144,59 @@ def batch_gradients(net, X: np.ndarray, Y: np.ndarray) -> tuple[list, list, floa
 
 
 def workspace(net, n: int) -> tuple[list, list, list, list]:
-    """Arrays z, a, ∂E/∂z and a scratch array of shape (sizes[l+1], n) for each weight layer,
-    kept for the last few batch sizes (mini-batch alternates between two)."""
-    if n not in net._workspaces:
-        if len(net._workspaces) >= 4:
+    """Arrays z, a, ∂E/∂z and a scratch array of shape (sizes[l+1], n) for each weight layer."""
+    return kept(net, n, lambda: tuple([np.empty((m, n)) for m in net.sizes[1:]] for _ in range(4)))
+
+
+WORKSPACES_KEPT = 10
+
+
+def kept(net, key, make):
+    """The workspace stored on the net under ``key``, made by ``make()`` on first use. The
+    least recently used goes beyond a few (mini-batch alternates between two batch sizes)."""
+    arrays = net._workspaces.pop(key, None)
+    if arrays is None:
+        arrays = make()
+        if len(net._workspaces) >= WORKSPACES_KEPT:
             net._workspaces.pop(next(iter(net._workspaces)))
-        net._workspaces[n] = tuple([np.empty((m, n)) for m in net.sizes[1:]] for _ in range(4))
-    return net._workspaces[n]
+    net._workspaces[key] = arrays
+    return arrays
 
 
 def run_epoch(net, X, Y, learning_rate, order, batch_size) -> None:
+    """One pass over ``order``: online when ``batch_size`` is 1, else one ``gradient_step``
+    per batch of ``batch_size`` instances (the last may be smaller)."""
     if batch_size == 1:
         online_epoch(net, X, Y, learning_rate, order)
         return
     for start in range(0, len(order), batch_size):
         batch = order[start : start + batch_size]
-        dW, db, _ = batch_gradients(net, X[batch], Y[batch])
-        for W, b, gW, gb in zip(net.weights, net.biases, dW, db):
-            W -= learning_rate * gW
-            b -= learning_rate * gb
+        X_batch, Y_batch = batch_arrays(net, len(batch), X.shape[1], Y.shape[1])
+        np.take(X, batch, axis=0, out=X_batch, mode="clip")  # X[batch], in place
+        np.take(Y, batch, axis=0, out=Y_batch, mode="clip")
+        gradient_step(net, X_batch, Y_batch, learning_rate)
+
+
+def batch_arrays(net, n: int, n_inputs: int, n_outputs: int) -> tuple[np.ndarray, np.ndarray]:
+    """A workspace for the inputs (n, n_inputs) and targets (n, n_outputs) of one batch."""
+    return kept(net, ("batch", n), lambda: (np.empty((n, n_inputs)), np.empty((n, n_outputs))))
+
+
+def gradient_step(net, X: np.ndarray, Y: np.ndarray, learning_rate: float) -> None:
+    """θ ← θ − η ∂E/∂θ on a batch, all parameters at once, unchecked, through workspaces."""
+    dW, db = kept(
+        net,
+        "gradients",
+        lambda: ([np.empty(W.shape) for W in net.weights], [np.zeros(b.shape) for b in net.biases]),
+    )
+    batch_gradients(net, X, Y, out=(dW, db))
+    for W, g in zip(net.weights, dW):
+        g *= learning_rate  # η ∂E/∂θ, as `W -= learning_rate * g` computes it
+        W -= g
+    if net.bias:  # without bias units the biases stay zero: θ₀ − η·0 changes no bit
+        for b, g in zip(net.biases, db):
+            g *= learning_rate
+            b -= g
 
 
 def online_epoch(net, X, Y, learning_rate, order) -> None:
@@ -182,11 +245,13 @@ def replay_until_divergence(net, X, Y, learning_rate, order, batch_size) -> int:
     return done + 1
 
 
-def squared_error(Y: np.ndarray, Y_hat: np.ndarray):
+def squared_error(Y: np.ndarray, Y_hat: np.ndarray, out: np.ndarray | None = None):
     """The lecture's error E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² of targets Y (N, K) and outputs
     Y_hat (N, K); for one instance (N = 1) it is E = ½ Σ_k (y_k − ŷ_k)². Outputs of shape
-    (T, N, K) give the T errors, an array of shape (T,)."""
-    E = 0.5 * np.sum((Y - Y_hat) ** 2, axis=(-2, -1)) / Y_hat.shape[-2]
+    (T, N, K) give the T errors, an array of shape (T,). ``out`` (shaped like Y_hat, and it
+    may be Y_hat) takes the squared residuals instead of a new array."""
+    residual = np.subtract(Y, Y_hat, out=out)
+    E = 0.5 * np.sum(np.square(residual, out=residual), axis=(-2, -1)) / Y_hat.shape[-2]
     return float(E) if np.ndim(E) == 0 else E
 
 

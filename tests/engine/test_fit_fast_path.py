@@ -10,6 +10,7 @@ that diverge.
 from __future__ import annotations
 
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -269,6 +270,24 @@ def test_diverging_fit_leaves_the_same_parameters_history_and_updates(problem, e
     )
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_n=12), st.floats(0.2, 8.0), st.booleans())
+def test_fit_diverging_after_some_epochs_leaves_the_same_parameters(problem, eta, shuffle):
+    """Linear units grow geometrically under too large a step: divergence after a while."""
+    spec, X, Y, batch_size = problem
+    spec = {**spec, "activation": "linear", "output_activation": "linear"}
+    assert_same_fit(
+        maker(spec),
+        X * 3.0,
+        Y,
+        learning_rate=eta,
+        epochs=400,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        shuffle_seed=3,
+    )
+
+
 @pytest.mark.parametrize("batch_size", [None, 1, 32, 300])
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "linear"])
 def test_fit_on_a_thousand_instances_equals_the_allocating_fit(batch_size, activation):
@@ -339,3 +358,21 @@ def test_gradients_are_fresh_arrays_each_call():
     net.gradients(X[:2], Y[:2])
     assert bits(dW + db) == bits(kept)
     assert training.batch_gradients(net, X, Y)[0][0] is not dW[0]
+
+
+@pytest.mark.parametrize("batch_size", [None, 32])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_fit_epochs_allocate_nothing_batch_sized(batch_size, shuffle):
+    """After the first call, more epochs allocate no array of the batch's size (a (1000, 16)
+    array is 128 KB): the batches, gradients, loss and last finite copy are workspaces."""
+    rng = np.random.default_rng(7)
+    X, Y = rng.uniform(-1, 1, size=(1000, 2)), rng.uniform(size=(1000, 1))
+    net = bw.MLP([2, 16, 16, 1], seed=0)
+    net.fit(X, Y, 0.1, epochs=1, batch_size=batch_size, shuffle=shuffle, shuffle_seed=0)
+    tracemalloc.start()
+    try:
+        net.fit(X, Y, 0.1, epochs=20, batch_size=batch_size, shuffle=shuffle, shuffle_seed=0)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100_000  # NumPy's ufunc buffers of 64 KiB, for `z += b`, aside
