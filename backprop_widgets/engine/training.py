@@ -31,6 +31,9 @@ def fit(
     order = in_order.copy() if shuffle else in_order
     parameters = net.weights + net.biases
     saved = kept(net, "last finite", lambda: [np.empty_like(p) for p in parameters])
+    whole = None
+    if batch_size != 1 and batch_size >= n and not shuffle:
+        whole = full_batch_epochs(net, X, Y, learning_rate)
     history: list[float] = []
     for _ in range(epochs):
         if shuffle:  # rng.permutation(n), in place
@@ -39,8 +42,11 @@ def fit(
         for p, copy in zip(parameters, saved):
             np.copyto(copy, p)
         with np.errstate(all="ignore"):
-            run_epoch(net, X, Y, learning_rate, order, batch_size)
-            E = training_loss(net, X, Y)
+            if whole is not None:
+                E = next(whole)
+            else:
+                run_epoch(net, X, Y, learning_rate, order, batch_size)
+                E = training_loss(net, X, Y)
         if not (math.isfinite(E) and all_finite(parameters)):
             net.restore(saved)
             done = replay_until_divergence(net, X, Y, learning_rate, order, batch_size)
@@ -57,19 +63,58 @@ def fit(
     return history
 
 
-def training_loss(net, X: np.ndarray, Y: np.ndarray) -> float:
+def full_batch_epochs(net, X: np.ndarray, Y: np.ndarray, learning_rate: float):
+    """Full-batch epochs on X in order, yielding the loss after each: ``run_epoch`` then
+    ``training_loss``, to the last bit, with one forward pass fewer.
+
+    The forward pass at the updated θ (features × instances) is the next epoch's, and the
+    loss's pass (instances × features) reuses its activations wherever its z are the same
+    bits: the activation g is elementwise, so the same z give the same a.
+    """
+    n = X.shape[0]
+    X_batch, Y_batch = batch_arrays(net, n, X.shape[1], Y.shape[1])
+    np.copyto(X_batch, X)  # X[order] with the order 0 … N−1
+    np.copyto(Y_batch, Y)
+    z, a, delta, tmp = arrays = workspace(net, n)  # held: the pass is carried between epochs
+    dW, db = gradient_arrays(net)
+    forward_columns(net, X_batch, z, a)
+    while True:
+        backward_columns(net, X_batch, Y_batch, arrays, dW, db)
+        apply_gradients(net, dW, db, learning_rate)
+        forward_columns(net, X_batch, z, a)
+        yield training_loss(net, X, Y, columns=(z, a))
+
+
+def training_loss(net, X: np.ndarray, Y: np.ndarray, columns=None) -> float:
     """E on the whole training set, as ``squared_error(Y, net._forward(X)[1][-1])`` gives it to
     the last bit: the same operations in the same order, on arrays laid out as ``_forward``
-    lays them out (instances × features), written into a workspace."""
-    h = kept(net, ("rows", X.shape[0]), lambda: [np.empty((X.shape[0], m)) for m in net.sizes[1:]])
+    lays them out (instances × features), written into a workspace.
+
+    ``columns`` (z, a), a forward pass over X in order at the same θ laid out features ×
+    instances, gives a layer's activations when its z equal this pass's bit for bit.
+    """
+    n = X.shape[0]
+    h, scratch = kept(
+        net, ("rows", n), lambda: tuple([np.empty((n, m)) for m in net.sizes[1:]] for _ in "hs")
+    )
     below = X
     for l, W in enumerate(net.weights):
         np.matmul(below, W.T, out=h[l])
         if net.bias:
             h[l] += net.biases[l]
-        net.activation_of(l + 1).g_into(h[l], h[l])
+        if columns is not None and same_bits(h[l], columns[0][l].T, scratch[l]):
+            np.copyto(h[l], columns[1][l].T)
+        else:
+            net.activation_of(l + 1).g_into(h[l], h[l])
         below = h[l]
     return squared_error(Y, below, out=below)
+
+
+def same_bits(rows: np.ndarray, other: np.ndarray, scratch: np.ndarray) -> bool:
+    """Whether two arrays hold the same bits (NaN and signed zeros included); ``other`` is
+    copied into ``scratch`` (C-ordered like ``rows``) first."""
+    np.copyto(scratch, other)
+    return bool(np.array_equal(scratch.view(np.int64), rows.view(np.int64)))
 
 
 def check_trainable(net) -> None:
@@ -108,22 +153,34 @@ def batch_gradients(net, X: np.ndarray, Y: np.ndarray, out=None) -> tuple[list, 
     cost more than the arithmetic. ``out`` is a pair of lists (dW, db) shaped like the
     weights and biases to write the gradients into; without it they are new arrays.
     """
-    n = X.shape[0]
-    L = len(net.weights)
-    z, a, delta, tmp = workspace(net, n)
+    arrays = workspace(net, X.shape[0])
     if out is None:
         out = [np.empty(W.shape) for W in net.weights], [np.zeros(b.shape) for b in net.biases]
-    dW, db = out
-    g_into = [net.activation_of(l + 1).g_into for l in range(L)]
-    g_prime_into = [net.activation_of(l + 1).g_prime_into for l in range(L)]
+    forward_columns(net, X, *arrays[:2])
+    E = backward_columns(net, X, Y, arrays, *out)
+    return (*out, E)
+
+
+def forward_columns(net, X: np.ndarray, z: list, a: list) -> None:
+    """The forward pass of a batch X (N, sizes[0]) into z[l] and a[l] (sizes[l+1], N)."""
     below = X.T
     with np.errstate(over="ignore", invalid="ignore"):
-        for l in range(L):
-            np.dot(net.weights[l], below, out=z[l])
+        for l, W in enumerate(net.weights):
+            np.dot(W, below, out=z[l])
             if net.bias:
                 z[l] += net.biases[l][:, None]
-            g_into[l](z[l], a[l])
+            net.activation_of(l + 1).g_into(z[l], a[l])
             below = a[l]
+
+
+def backward_columns(net, X: np.ndarray, Y: np.ndarray, arrays, dW: list, db: list) -> float:
+    """∂E/∂θ into dW, db from the forward pass in ``arrays`` (z, a, ∂E/∂z, scratch) of the
+    batch X, Y; returns E."""
+    z, a, delta, tmp = arrays
+    n = X.shape[0]
+    L = len(net.weights)
+    g_prime_into = [net.activation_of(l + 1).g_prime_into for l in range(L)]
+    with np.errstate(over="ignore", invalid="ignore"):
         d = delta[L - 1]
         np.subtract(a[L - 1], Y.T, out=d)  # −(y − ŷ)
         E = 0.5 * float(np.vdot(d, d)) / n  # squared_error, from the ŷ − y already at hand
@@ -140,7 +197,7 @@ def batch_gradients(net, X: np.ndarray, Y: np.ndarray, out=None) -> tuple[list, 
                 g_prime_into[l - 1](z[l - 1], a[l - 1], tmp[l - 1])
                 delta[l - 1] *= tmp[l - 1]
                 d = delta[l - 1]
-    return dW, db, E
+    return E
 
 
 def workspace(net, n: int) -> tuple[list, list, list, list]:
@@ -184,12 +241,22 @@ def batch_arrays(net, n: int, n_inputs: int, n_outputs: int) -> tuple[np.ndarray
 
 def gradient_step(net, X: np.ndarray, Y: np.ndarray, learning_rate: float) -> None:
     """θ ← θ − η ∂E/∂θ on a batch, all parameters at once, unchecked, through workspaces."""
-    dW, db = kept(
+    dW, db = gradient_arrays(net)
+    batch_gradients(net, X, Y, out=(dW, db))
+    apply_gradients(net, dW, db, learning_rate)
+
+
+def gradient_arrays(net) -> tuple[list, list]:
+    """A workspace for ∂E/∂θ, shaped like the weights and the biases (zeros without bias)."""
+    return kept(
         net,
         "gradients",
         lambda: ([np.empty(W.shape) for W in net.weights], [np.zeros(b.shape) for b in net.biases]),
     )
-    batch_gradients(net, X, Y, out=(dW, db))
+
+
+def apply_gradients(net, dW: list, db: list, learning_rate: float) -> None:
+    """θ ← θ − η ∂E/∂θ for every parameter; dW and db are scaled by η in place."""
     for W, g in zip(net.weights, dW):
         g *= learning_rate  # η ∂E/∂θ, as `W -= learning_rate * g` computes it
         W -= g
