@@ -40,7 +40,7 @@ def fit(
             order[...] = in_order
             rng.shuffle(order)
         for p, copy in zip(parameters, saved):
-            np.copyto(copy, p)
+            copy[...] = p
         with np.errstate(all="ignore"):
             if whole is not None:
                 E = next(whole)
@@ -103,7 +103,7 @@ def training_loss(net, X: np.ndarray, Y: np.ndarray, columns=None) -> float:
         if net.bias:
             h[l] += net.biases[l]
         if columns is not None and same_bits(h[l], columns[0][l].T, scratch[l]):
-            np.copyto(h[l], columns[1][l].T)
+            h[l][...] = columns[1][l].T
         else:
             net.activation_of(l + 1).g_into(h[l], h[l])
         below = h[l]
@@ -111,10 +111,12 @@ def training_loss(net, X: np.ndarray, Y: np.ndarray, columns=None) -> float:
 
 
 def same_bits(rows: np.ndarray, other: np.ndarray, scratch: np.ndarray) -> bool:
-    """Whether two arrays hold the same bits (NaN and signed zeros included); ``other`` is
-    copied into ``scratch`` (C-ordered like ``rows``) first."""
-    np.copyto(scratch, other)
-    return bool(np.array_equal(scratch.view(np.int64), rows.view(np.int64)))
+    """Whether two arrays hold the same bits (NaN and signed zeros included): ``other`` is
+    copied into ``scratch``, C-ordered like ``rows``, and the bytes compared."""
+    scratch[...] = other
+    return memoryview(scratch.reshape(-1).view(np.uint8)) == memoryview(
+        rows.reshape(-1).view(np.uint8)
+    )
 
 
 def check_trainable(net) -> None:
