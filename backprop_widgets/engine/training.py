@@ -77,7 +77,7 @@ def full_batch_epochs(net, X: np.ndarray, Y: np.ndarray, learning_rate: float):
     np.copyto(Y_batch, Y)
     z, a, delta, tmp = arrays = workspace(net, n)  # held: the pass is carried between epochs
     dW, db = gradient_arrays(net)
-    forward_columns(net, X_batch, z, a)
+    forward_columns(net, X_batch, z, a)  # fit calls next() under np.errstate(all="ignore")
     while True:
         backward_columns(net, X_batch, Y_batch, arrays, dW, db)
         apply_gradients(net, dW, db, learning_rate)
@@ -94,15 +94,20 @@ def training_loss(net, X: np.ndarray, Y: np.ndarray, columns=None) -> float:
     instances, gives a layer's activations when its z equal this pass's bit for bit.
     """
     n = X.shape[0]
-    h, scratch = kept(
-        net, ("rows", n), lambda: tuple([np.empty((n, m)) for m in net.sizes[1:]] for _ in "hs")
+    h, equal = kept(
+        net,
+        ("rows", n),
+        lambda: (
+            [np.empty((n, m)) for m in net.sizes[1:]],
+            [np.empty((n, m), dtype=bool) for m in net.sizes[1:]],
+        ),
     )
     below = X
     for l, W in enumerate(net.weights):
         np.matmul(below, W.T, out=h[l])
         if net.bias:
             h[l] += net.biases[l]
-        if columns is not None and same_bits(h[l], columns[0][l].T, scratch[l]):
+        if columns is not None and same_bits(h[l], columns[0][l].T, equal[l]):
             h[l][...] = columns[1][l].T
         else:
             net.activation_of(l + 1).g_into(h[l], h[l])
@@ -110,13 +115,11 @@ def training_loss(net, X: np.ndarray, Y: np.ndarray, columns=None) -> float:
     return squared_error(Y, below, out=below)
 
 
-def same_bits(rows: np.ndarray, other: np.ndarray, scratch: np.ndarray) -> bool:
-    """Whether two arrays hold the same bits (NaN and signed zeros included): ``other`` is
-    copied into ``scratch``, C-ordered like ``rows``, and the bytes compared."""
-    scratch[...] = other
-    return memoryview(scratch.reshape(-1).view(np.uint8)) == memoryview(
-        rows.reshape(-1).view(np.uint8)
-    )
+def same_bits(rows: np.ndarray, other: np.ndarray, equal: np.ndarray) -> bool:
+    """Whether two arrays of one shape hold the same bits (NaN and signed zeros included),
+    compared as integers into the booleans ``equal``."""
+    np.equal(rows.view(np.int64), other.view(np.int64), out=equal)
+    return bool(equal.all())
 
 
 def check_trainable(net) -> None:
@@ -158,47 +161,47 @@ def batch_gradients(net, X: np.ndarray, Y: np.ndarray, out=None) -> tuple[list, 
     arrays = workspace(net, X.shape[0])
     if out is None:
         out = [np.empty(W.shape) for W in net.weights], [np.zeros(b.shape) for b in net.biases]
-    forward_columns(net, X, *arrays[:2])
-    E = backward_columns(net, X, Y, arrays, *out)
+    with np.errstate(over="ignore", invalid="ignore"):
+        forward_columns(net, X, *arrays[:2])
+        E = backward_columns(net, X, Y, arrays, *out)
     return (*out, E)
 
 
 def forward_columns(net, X: np.ndarray, z: list, a: list) -> None:
-    """The forward pass of a batch X (N, sizes[0]) into z[l] and a[l] (sizes[l+1], N)."""
+    """The forward pass of a batch X (N, sizes[0]) into z[l] and a[l] (sizes[l+1], N), under
+    the caller's ``np.errstate``."""
     below = X.T
-    with np.errstate(over="ignore", invalid="ignore"):
-        for l, W in enumerate(net.weights):
-            np.dot(W, below, out=z[l])
-            if net.bias:
-                z[l] += net.biases[l][:, None]
-            net.activation_of(l + 1).g_into(z[l], a[l])
-            below = a[l]
+    for l, W in enumerate(net.weights):
+        np.dot(W, below, out=z[l])
+        if net.bias:
+            z[l] += net.biases[l][:, None]
+        net.activation_of(l + 1).g_into(z[l], a[l])
+        below = a[l]
 
 
 def backward_columns(net, X: np.ndarray, Y: np.ndarray, arrays, dW: list, db: list) -> float:
     """∂E/∂θ into dW, db from the forward pass in ``arrays`` (z, a, ∂E/∂z, scratch) of the
-    batch X, Y; returns E."""
+    batch X, Y, under the caller's ``np.errstate``; returns E."""
     z, a, delta, tmp = arrays
     n = X.shape[0]
     L = len(net.weights)
     g_prime_into = [net.activation_of(l + 1).g_prime_into for l in range(L)]
-    with np.errstate(over="ignore", invalid="ignore"):
-        d = delta[L - 1]
-        np.subtract(a[L - 1], Y.T, out=d)  # −(y − ŷ)
-        E = 0.5 * float(np.vdot(d, d)) / n  # squared_error, from the ŷ − y already at hand
-        g_prime_into[L - 1](z[L - 1], a[L - 1], tmp[L - 1])
-        d *= tmp[L - 1]
-        d *= 1.0 / n  # ∂E/∂z at the output, E averaged over the batch: −δ / N
-        for l in range(L - 1, -1, -1):
-            below = a[l - 1] if l else X.T
-            np.dot(d, below.T, out=dW[l])
-            if net.bias:
-                np.sum(d, axis=1, out=db[l])
-            if l:
-                np.dot(net.weights[l].T, d, out=delta[l - 1])
-                g_prime_into[l - 1](z[l - 1], a[l - 1], tmp[l - 1])
-                delta[l - 1] *= tmp[l - 1]
-                d = delta[l - 1]
+    d = delta[L - 1]
+    np.subtract(a[L - 1], Y.T, out=d)  # −(y − ŷ)
+    E = 0.5 * float(np.vdot(d, d)) / n  # squared_error, from the ŷ − y already at hand
+    g_prime_into[L - 1](z[L - 1], a[L - 1], tmp[L - 1])
+    d *= tmp[L - 1]
+    d *= 1.0 / n  # ∂E/∂z at the output, E averaged over the batch: −δ / N
+    for l in range(L - 1, -1, -1):
+        below = a[l - 1] if l else X.T
+        np.dot(d, below.T, out=dW[l])
+        if net.bias:
+            d.sum(axis=1, out=db[l])
+        if l:
+            np.dot(net.weights[l].T, d, out=delta[l - 1])
+            g_prime_into[l - 1](z[l - 1], a[l - 1], tmp[l - 1])
+            delta[l - 1] *= tmp[l - 1]
+            d = delta[l - 1]
     return E
 
 
@@ -223,29 +226,24 @@ def kept(net, key, make):
 
 
 def run_epoch(net, X, Y, learning_rate, order, batch_size) -> None:
-    """One pass over ``order``: online when ``batch_size`` is 1, else one ``gradient_step``
-    per batch of ``batch_size`` instances (the last may be smaller)."""
+    """One pass over ``order``: online when ``batch_size`` is 1, else one update
+    θ ← θ − η ∂E/∂θ per batch of ``batch_size`` instances (the last may be smaller)."""
     if batch_size == 1:
         online_epoch(net, X, Y, learning_rate, order)
         return
+    dW, db = gradient_arrays(net)
     for start in range(0, len(order), batch_size):
         batch = order[start : start + batch_size]
         X_batch, Y_batch = batch_arrays(net, len(batch), X.shape[1], Y.shape[1])
-        np.take(X, batch, axis=0, out=X_batch, mode="clip")  # X[batch], in place
-        np.take(Y, batch, axis=0, out=Y_batch, mode="clip")
-        gradient_step(net, X_batch, Y_batch, learning_rate)
+        X.take(batch, axis=0, out=X_batch, mode="clip")  # X[batch], in place
+        Y.take(batch, axis=0, out=Y_batch, mode="clip")
+        batch_gradients(net, X_batch, Y_batch, out=(dW, db))
+        apply_gradients(net, dW, db, learning_rate)
 
 
 def batch_arrays(net, n: int, n_inputs: int, n_outputs: int) -> tuple[np.ndarray, np.ndarray]:
     """A workspace for the inputs (n, n_inputs) and targets (n, n_outputs) of one batch."""
     return kept(net, ("batch", n), lambda: (np.empty((n, n_inputs)), np.empty((n, n_outputs))))
-
-
-def gradient_step(net, X: np.ndarray, Y: np.ndarray, learning_rate: float) -> None:
-    """θ ← θ − η ∂E/∂θ on a batch, all parameters at once, unchecked, through workspaces."""
-    dW, db = gradient_arrays(net)
-    batch_gradients(net, X, Y, out=(dW, db))
-    apply_gradients(net, dW, db, learning_rate)
 
 
 def gradient_arrays(net) -> tuple[list, list]:

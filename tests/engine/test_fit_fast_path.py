@@ -380,7 +380,7 @@ def test_fit_epochs_allocate_nothing_batch_sized(batch_size, shuffle):
 
 def test_same_bits_tells_signed_zeros_and_nans_apart():
     z = np.arange(12.0).reshape(3, 4)
-    rows, scratch = np.ascontiguousarray(z.T), np.empty((4, 3))
+    rows, scratch = np.ascontiguousarray(z.T), np.empty((4, 3), dtype=bool)
     assert training.same_bits(rows, z.T, scratch)
     for value, other in ((0.0, -0.0), (np.nan, -np.nan), (1.0, np.nextafter(1.0, 2.0))):
         rows[1, 2], z[2, 1] = value, other
