@@ -4,7 +4,11 @@ The lecture's online algorithm (``online_epoch``) and the batch path (``batch_gr
 the same maths as ``MLP._forward`` and ``MLP._backward``, the plain reference the tests compare
 them with, written for speed: the online loop carries η δ through the backward pass, and the
 batch path works in arrays kept per batch size so that a step allocates nothing batch-sized.
-Inputs are trusted here: ``MLP`` checks them at its public boundary.
+``fit`` gives, to the last bit, what one ``MLP.snapshot``, ``run_epoch`` and
+``squared_error(Y, net._forward(X)[1][-1])`` per epoch gave (tests/engine/test_fit_fast_path.py
+keeps that plain version): its batches, gradients, loss pass and copy of the last finite
+parameters are workspaces on the net (``kept``). Inputs are trusted here: ``MLP`` checks them
+at its public boundary.
 """
 
 from __future__ import annotations
