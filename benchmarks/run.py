@@ -21,6 +21,10 @@ Cases (float64, sigmoid hidden and output units, bias on, E = 1/(2N) Σ_n Σ_k (
 2. One full-batch update on 1000 instances with [2, 16, 16, 1]: ``net.step`` against the same
    PyTorch step. Target: ≥ 2× faster. Row 2b times ours again in a fresh process that never
    imported PyTorch (see "allocator" below); its ratio crosses processes, so it is indicative.
+2c. Training epochs on the same 1000 instances: ``net.fit(X, Y, learning_rate=0.5, epochs=E,
+   batch_size=B)`` with B = None (full batch) and B = 32 (mini-batches in order, the last one of
+   8), per epoch, against the PyTorch loop doing the same: a step per batch, then the epoch's
+   training loss, which ``fit`` returns. Targets: full batch ≥ 2.5×, mini-batch 32 ≥ 5× faster.
 3. ``import backprop_widgets`` against ``import numpy, ipywidgets, anywidget``, each in fresh
    interpreters, net of the bare interpreter's start-up. Target: ≤ 1.3×.
 4. ``backprop_widgets.symbolic.derive`` after a weight changed (warm): the slowest parameter of
@@ -36,7 +40,7 @@ show it, with the page faults per call.
 
 The details also show numbers that are not targets: the training loop alone, NumPy calls per
 update, and PROTOTYPES of faster code written here (not the package's code) to show what a
-change in ``backprop_widgets/mlp.py`` would gain.
+change in ``backprop_widgets/engine/training.py`` would gain.
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 import backprop_widgets as bw  # noqa: E402
+from backprop_widgets.engine import training  # noqa: E402
 from backprop_widgets.engine import validation as check  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -434,10 +439,10 @@ def check_same_maths(torch) -> None:
     X, Y = disc_data()
     net = bw.MLP(BATCH_SIZES, seed=0)
     model, opt = torch_twin(torch, net)
-    dW, db, E0 = net._gradients(X, Y)
+    dW, db, E0 = training.batch_gradients(net, X, Y)
     pW, pb, pE = prototype_gradients(net, X, Y)
     diff = max(max_difference(dW + db, pW + pb), abs(E0 - pE))
-    assert diff < 1e-12, f"prototype_gradients differs from _gradients by {diff:.3g}"
+    assert diff < 1e-12, f"prototype_gradients differs from batch_gradients by {diff:.3g}"
     twin = bw.MLP(BATCH_SIZES, seed=0)
     prototype_step(twin, X, Y, LR)
     E = net.step(X, Y, LR)
@@ -450,7 +455,18 @@ def check_same_maths(torch) -> None:
     assert diff < 1e-10, f"full-batch step differs from PyTorch by {diff:.3g}"
     assert abs(E - loss.item()) < 1e-10, f"full-batch loss {E} != {loss.item()}"
     Report.detail(f"full-batch step, 1000 × {BATCH_SIZES}: max |Δθ| vs PyTorch = {diff:.1e}")
-    Report.detail("prototypes (below) agree with fit, _gradients and step to < 1e-12")
+    for label, batch_size, _ in FIT_CASES:
+        net = bw.MLP(BATCH_SIZES, seed=0)
+        model, opt = torch_twin(torch, net)
+        ours = net.fit(X, Y, learning_rate=LR, epochs=2, batch_size=batch_size)
+        Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+        theirs = torch_epochs(torch, model, opt, Xt, Yt, batch_size, epochs=2)
+        diff = max_difference(net.weights + net.biases, torch_parameters(model))
+        assert diff < 1e-10, f"fit, {label}, differs from PyTorch by {diff:.3g}"
+        gap = max(abs(p - q) for p, q in zip(ours, theirs, strict=True))
+        assert gap < 1e-10, f"fit, {label}: epoch losses {ours} != {theirs}"
+        Report.detail(f"2 epochs of fit, {label}: max |Δθ| vs PyTorch = {diff:.1e}")
+    Report.detail("prototypes (below) agree with fit, batch_gradients and step to < 1e-12")
     print()
 
 
@@ -460,10 +476,10 @@ _ONE = np.array(1.0)  # a 0-d array: `one - a` is cheaper than `1.0 - a` (no con
 
 
 class PrototypeOnline:
-    """PROTOTYPE of a faster online loop for sigmoid networks (``MLP._online`` and the epoch
-    bookkeeping of ``MLP.fit``); same maths, same numbers to rounding.
+    """PROTOTYPE of a faster online loop for sigmoid networks (``training.online_epoch`` and
+    the epoch bookkeeping of ``MLP.fit``); same maths, same numbers to rounding.
 
-    What it changes against ``backprop_widgets/mlp.py``:
+    What it changes against ``backprop_widgets/engine/training.py``:
 
     - Each layer is one matrix −[θ | θ₀] (bias as the last column, negated) and each activation
       vector ends in the bias unit a₀ = 1 (0 with ``bias=False``): one product gives −z, so the
@@ -578,7 +594,7 @@ _WORKSPACES: dict = {}
 
 
 def prototype_gradients(net, X, Y):
-    """PROTOTYPE of ``MLP._gradients`` for sigmoid networks: the same (dW, db, E).
+    """PROTOTYPE of ``training.batch_gradients`` for sigmoid networks: the same (dW, db, E).
 
     - Batch arrays are laid out features × instances (the transpose of the package's): the
       bias add broadcasts along rows of N contiguous numbers (the package's ``z += b`` adds a
@@ -676,13 +692,13 @@ class _Counted(np.ndarray):
 
 
 def count_online_calls(sizes, X, Y) -> tuple[int, collections.Counter]:
-    """NumPy calls per update in ``MLP._online`` (one epoch, divided by its length)."""
+    """NumPy calls per update in ``training.online_epoch`` (one epoch, divided by its length)."""
     net = bw.MLP(sizes, seed=0)
     net.weights = [W.view(_Counted) for W in net.weights]
     net.biases = [b.view(_Counted) for b in net.biases]
     _Counted.calls.clear()
     with np.errstate(all="ignore"):
-        net._online(X.view(_Counted), Y.view(_Counted), LR, np.arange(len(X)))
+        training.online_epoch(net, X.view(_Counted), Y.view(_Counted), LR, np.arange(len(X)))
     per_step = collections.Counter({k: v / len(X) for k, v in _Counted.calls.items()})
     return round(sum(per_step.values())), per_step
 
@@ -736,11 +752,11 @@ def ours_online(sizes, X, Y) -> dict:
 
     def online(epochs):
         with np.errstate(all="ignore"):
-            net._online(X, Y, LR, np.tile(np.arange(N), epochs))
+            training.online_epoch(net, X, Y, LR, np.tile(np.arange(N), epochs))
 
     return {
         "ours fit": (lambda: restore(net, start), fit, N),
-        "ours _online": (lambda: restore(net, start), online, N),
+        "ours online_epoch": (lambda: restore(net, start), online, N),
         "prototype fit": (
             lambda: restore(proto, start),
             lambda epochs: prototype_fit(proto, X, Y, LR, epochs),
@@ -750,7 +766,7 @@ def ours_online(sizes, X, Y) -> dict:
 
 
 def ours_batch(X, Y) -> dict:
-    """Contenders for the full-batch case (units: updates): step, _gradients, the prototype."""
+    """Contenders for the full-batch case (units: updates): step, batch_gradients, the prototype."""
     net = bw.MLP(BATCH_SIZES, seed=0)
     start = snapshot(net)
 
@@ -760,7 +776,7 @@ def ours_batch(X, Y) -> dict:
 
     def gradients(k):
         for _ in range(k):
-            net._gradients(X, Y)
+            training.batch_gradients(net, X, Y)
 
     def proto(k):
         for _ in range(k):
@@ -772,10 +788,44 @@ def ours_batch(X, Y) -> dict:
 
     return {
         "ours step": (lambda: restore(net, start), step, 1),
-        "ours _gradients": (lambda: restore(net, start), gradients, 1),
+        "ours batch_gradients": (lambda: restore(net, start), gradients, 1),
         "prototype gradients": (lambda: restore(net, start), proto, 1),
         "prototype step": (lambda: restore(net, start), proto_step, 1),
     }
+
+
+FIT_CASES = (("full batch", None, 2.5), ("mini-batch 32", 32, 5.0))
+
+
+def ours_fit(X, Y) -> dict:
+    """Contenders for the epochs case (units: epochs): ``fit`` full batch and mini-batch 32."""
+    contenders = {}
+    for label, batch_size, _ in FIT_CASES:
+        net = bw.MLP(BATCH_SIZES, seed=0)
+        start = snapshot(net)
+
+        def fit(epochs, net=net, batch_size=batch_size):
+            net.fit(X, Y, learning_rate=LR, epochs=epochs, batch_size=batch_size)
+
+        contenders[f"ours fit, {label}"] = (lambda net=net, s=start: restore(net, s), fit, 1)
+    return contenders
+
+
+def torch_epochs(torch, model, opt, X, Y, batch_size, epochs: int) -> list[float]:
+    """The reference for ``fit(batch_size=...)``: the batches in order (None: all of them),
+    one step each, then the epoch's training loss, which ``fit`` returns."""
+    n = len(X)
+    size = n if batch_size is None else batch_size
+    history = []
+    for _ in range(epochs):
+        for start in range(0, n, size):
+            loss = torch_loss(model(X[start : start + size]), Y[start : start + size])
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+        with torch.no_grad():
+            history.append(float(torch_loss(model(X), Y)))
+    return history
 
 
 def faults_per_call(contenders: dict, calls: int = 20) -> dict:
@@ -805,6 +855,9 @@ def torch_free_worker(quick: bool) -> None:
     contenders = ours_batch(*disc_data())
     result["batch"] = medians(interleaved(n["rounds"], contenders, n["block"]))
     result["batch faults"] = faults_per_call(contenders)
+    fits = ours_fit(*disc_data())
+    result["fit"] = medians(interleaved(n["rounds"], fits, n["block"]))
+    result["fit faults"] = faults_per_call(fits, calls=5)
     result["torch imported"] = "torch" in sys.modules
     print(json.dumps(result))
 
@@ -858,9 +911,9 @@ def case_online(torch, report: Report, quick: bool, torch_free: dict | None) -> 
             f"{us(per['torch'])} {spread(times['torch'])} per update → {ratio:.1f}×"
         )
         Report.detail(
-            f"loop alone: ours `_online` {us(per['ours _online'])}, torch without the "
-            f"epoch loss {us(torch_loop)} → {torch_loop / per['ours _online']:.1f}×; "
-            f"fit's per-epoch work costs {us(per['ours fit'] - per['ours _online'])} "
+            f"loop alone: ours `online_epoch` {us(per['ours online_epoch'])}, torch without the "
+            f"epoch loss {us(torch_loop)} → {torch_loop / per['ours online_epoch']:.1f}×; "
+            f"fit's per-epoch work costs {us(per['ours fit'] - per['ours online_epoch'])} "
             f"per update"
         )
         Report.detail(
@@ -872,12 +925,12 @@ def case_online(torch, report: Report, quick: bool, torch_free: dict | None) -> 
             free = torch_free[label]
             Report.detail(
                 f"in a torch-free process: ours fit {us(free['ours fit'])}, "
-                f"`_online` {us(free['ours _online'])}, prototype "
+                f"`online_epoch` {us(free['ours online_epoch'])}, prototype "
                 f"{us(free['prototype fit'])} per update"
             )
         calls, breakdown = count_online_calls(sizes, X, Y)
         top = ", ".join(f"{k} {v:g}" for k, v in breakdown.most_common())
-        Report.detail(f"`_online` makes {calls} NumPy calls per update ({top})")
+        Report.detail(f"`online_epoch` makes {calls} NumPy calls per update ({top})")
     costs = call_costs()
     Report.detail(
         "one tiny NumPy call (2-vectors) costs: "
@@ -932,12 +985,12 @@ def case_full_batch(torch, report: Report, quick: bool, torch_free: dict | None)
         f"step: ours {us(per['ours step'])} {spread(times['ours step'])}, torch "
         f"{us(per['torch step'])} {spread(times['torch step'])} → {ratio:.2f}×"
     )
-    grad_ratio = per["torch forward+backward"] / per["ours _gradients"]
+    grad_ratio = per["torch forward+backward"] / per["ours batch_gradients"]
     Report.detail(
-        f"gradients alone: ours `_gradients` {us(per['ours _gradients'])}, torch "
+        f"gradients alone: ours `batch_gradients` {us(per['ours batch_gradients'])}, torch "
         f"forward+backward {us(per['torch forward+backward'])} → {grad_ratio:.2f}×; "
         f"step's own work (checks, update) "
-        f"{us(per['ours step'] - per['ours _gradients'])}"
+        f"{us(per['ours step'] - per['ours batch_gradients'])}"
     )
     Report.detail(
         f"PROTOTYPE `prototype_step` (this file): {us(per['prototype step'])} → "
@@ -948,11 +1001,11 @@ def case_full_batch(torch, report: Report, quick: bool, torch_free: dict | None)
     Report.detail(
         f"PROTOTYPE `prototype_gradients` (this file): "
         f"{us(per['prototype gradients'])} → {proto_ratio:.2f}× vs torch "
-        f"forward+backward, {per['ours _gradients'] / per['prototype gradients']:.2f}× "
-        f"vs `_gradients`"
+        f"forward+backward, {per['ours batch_gradients'] / per['prototype gradients']:.2f}× "
+        f"vs `batch_gradients`"
     )
     faults = faults_per_call(
-        {k: contenders[k] for k in ("ours step", "ours _gradients", "prototype step")}
+        {k: contenders[k] for k in ("ours step", "ours batch_gradients", "prototype step")}
     )
     Report.detail(
         "page faults per call here: " + ", ".join(f"{k} {v:.0f}" for k, v in faults.items())
@@ -973,9 +1026,63 @@ def case_full_batch(torch, report: Report, quick: bool, torch_free: dict | None)
             "in a torch-free process: "
             + ", ".join(
                 f"{k} {us(free[k])} ({free_faults[k]:.0f} page faults per call)"
-                for k in ("ours step", "ours _gradients", "prototype step")
+                for k in ("ours step", "ours batch_gradients", "prototype step")
             )
             + f" → `prototype_step` is {gain:.1f}× faster than `step` there"
+        )
+    print()
+
+
+# -- case 2c: epochs of fit, full batch and mini-batch ---------------------------------------
+
+
+def case_fit_epochs(torch, report: Report, quick: bool, torch_free: dict | None) -> None:
+    print(f"## 2c. Epochs of `fit` on 1000 instances, {BATCH_SIZES}, per epoch")
+    n = settings(quick)
+    X, Y = disc_data()
+    contenders = ours_fit(X, Y)
+    Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+    for label, batch_size, _ in FIT_CASES:
+        model, opt = torch_twin(torch, bw.MLP(BATCH_SIZES, seed=0))
+        start = {k: v.clone() for k, v in model.state_dict().items()}
+
+        def run(epochs, model=model, opt=opt, batch_size=batch_size):
+            torch_epochs(torch, model, opt, Xt, Yt, batch_size, epochs)
+
+        contenders[f"torch, {label}"] = (lambda m=model, s=start: m.load_state_dict(s), run, 1)
+    times = interleaved(n["rounds"], contenders, n["block"])
+    per = medians(times)
+    print(f"  {n['rounds']} rounds of ~{n['block']:g} s blocks")
+    for label, batch_size, target in FIT_CASES:
+        ours, theirs = f"ours fit, {label}", f"torch, {label}"
+        ratio = per[theirs] / per[ours]
+        updates = -(-len(X) // (batch_size or len(X)))
+        report.row(
+            f"2c. `fit(batch_size={batch_size})`, {label} of 1000 × {BATCH_SIZES}, per epoch "
+            f"({updates} update{'s' if updates > 1 else ''} + the epoch's loss)",
+            us(per[ours]),
+            f"{us(per[theirs])} (PyTorch eager)",
+            f"{ratio:.1f}× faster",
+            f"≥ {target:g}× faster",
+            ratio >= target,
+        )
+        Report.detail(
+            f"{label}: ours {us(per[ours])} {spread(times[ours])}, torch {us(per[theirs])} "
+            f"{spread(times[theirs])} per epoch → {ratio:.2f}×"
+        )
+    faults = faults_per_call({k: v for k, v in contenders.items() if k.startswith("ours")}, 5)
+    Report.detail(
+        "page faults per epoch here: " + ", ".join(f"{k} {v:.0f}" for k, v in faults.items())
+    )
+    if torch_free:
+        free, free_faults = torch_free["fit"], torch_free["fit faults"]
+        Report.detail(
+            "in a torch-free process (cross-process: indicative): "
+            + ", ".join(
+                f"{k} {us(free[k])} → {per[k.replace('ours fit', 'torch')] / free[k]:.1f}× "
+                f"({free_faults[k]:.0f} page faults per epoch)"
+                for k in free
+            )
         )
     print()
 
@@ -1263,6 +1370,7 @@ def main(argv=None) -> int:
         case_online(torch, report, args.quick, torch_free)
     if "2" in only:
         case_full_batch(torch, report, args.quick, torch_free)
+        case_fit_epochs(torch, report, args.quick, torch_free)
     if "3" in only:
         case_import(report, args.quick)
     if "4" in only:
