@@ -502,6 +502,31 @@ def notebook_page(
         view.close()
 
 
+@contextlib.contextmanager
+def running_notebook(
+    browser: Any,
+    server: JupyterServer,
+    name: str,
+    *cells: str,
+    ready: str = ".bw-network [data-weight]",
+    viewport: dict | None = None,
+) -> Iterator[NotebookView]:
+    """``cells`` as the notebook ``name``.ipynb, opened in workspace ``name`` and run; yielded
+    once an element matching ``ready`` is attached (the playground's first edge by default)."""
+    path = server.write_notebook(f"{name}.ipynb", *cells)
+    with notebook_page(browser, server, path, workspace=name, viewport=viewport) as view:
+        view.run_all()
+        view.page.locator(ready).first.wait_for(state="attached")
+        yield view
+
+
+@pytest.fixture(scope="session")
+def open_running() -> Callable[..., contextlib.AbstractContextManager[NotebookView]]:
+    """``with open_running(browser, server, name, *cells, ready=…) as view:`` (see
+    ``running_notebook``)."""
+    return running_notebook
+
+
 @pytest.fixture(scope="session")
 def open_notebook() -> Callable[..., contextlib.AbstractContextManager[NotebookView]]:
     """``with open_notebook(browser, server, path, workspace) as view:`` (see ``notebook_page``)."""

@@ -32,11 +32,10 @@ SHOWN_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def demo(browser, lab_server, open_notebook):
-    path = lab_server.write_notebook("demo.ipynb", DEMO_CELL)
-    with open_notebook(browser, lab_server, path, workspace="demo") as view:
-        view.run_all()
-        view.page.locator(".bw-demo-network [data-weight]").first.wait_for(state="attached")
+def demo(browser, lab_server, open_running):
+    with open_running(
+        browser, lab_server, "demo", DEMO_CELL, ready=".bw-demo-network [data-weight]"
+    ) as view:
         yield view
 
 

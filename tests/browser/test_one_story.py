@@ -27,11 +27,8 @@ CONTRAST_JS = """([selector, property]) => {
 
 
 @pytest.fixture(scope="module")
-def playground(browser, lab_server, open_notebook):
-    path = lab_server.write_notebook("one_story.ipynb", CELL)
-    with open_notebook(browser, lab_server, path, workspace="one-story") as view:
-        view.run_all()
-        view.page.locator(".bw-network [data-weight]").first.wait_for(state="attached")
+def playground(browser, lab_server, open_running):
+    with open_running(browser, lab_server, "one-story", CELL) as view:
         yield view
 
 

@@ -91,11 +91,8 @@ def network_state(page) -> dict:
 
 
 @pytest.fixture(scope="module")
-def playground(browser, lab_server, open_notebook):
-    path = lab_server.write_notebook("playground.ipynb", PLAYGROUND_CELL)
-    with open_notebook(browser, lab_server, path, workspace="playground") as view:
-        view.run_all()
-        view.page.locator(".bw-network [data-weight]").first.wait_for(state="attached")
+def playground(browser, lab_server, open_running):
+    with open_running(browser, lab_server, "playground", PLAYGROUND_CELL) as view:
         yield view
 
 

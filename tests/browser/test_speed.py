@@ -52,11 +52,8 @@ FLASHES_JS = """() => [...document.querySelectorAll('.bw-network .bw-edge-pulse'
 
 
 @pytest.fixture(scope="module")
-def playground(browser, lab_server, open_notebook):
-    path = lab_server.write_notebook("speed.ipynb", PLAYGROUND_CELL)
-    with open_notebook(browser, lab_server, path, workspace="speed") as view:
-        view.run_all()
-        view.page.locator(".bw-network [data-weight]").first.wait_for(state="attached")
+def playground(browser, lab_server, open_running):
+    with open_running(browser, lab_server, "speed", PLAYGROUND_CELL) as view:
         yield view
 
 

@@ -8,11 +8,8 @@ PARAMETERS = "[W.tolist() for W in pg.net.weights] + [b.tolist() for b in pg.net
 
 
 @pytest.fixture(scope="module")
-def playground(browser, lab_server, open_notebook):
-    path = lab_server.write_notebook("teaching.ipynb", CELL)
-    with open_notebook(browser, lab_server, path, workspace="teaching") as view:
-        view.run_all()
-        view.page.locator(".bw-network [data-weight]").first.wait_for(state="attached")
+def playground(browser, lab_server, open_running):
+    with open_running(browser, lab_server, "teaching", CELL) as view:
         yield view
 
 
