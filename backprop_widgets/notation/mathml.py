@@ -112,9 +112,14 @@ def pieces(latex: str) -> list[str]:
     return [piece.strip() for piece in out if piece.strip()]
 
 
+# A piece that begins with one of these continues a sum or product: an empty group before the
+# sign keeps its spacing as an operator between terms ("· 0.24", not "·0.24"; "− 0.6", not a sign).
+_CONTINUES = ("- ", "+ ", "\\cdot ")
+
+
 def _cell(latex: str, wrap: bool) -> str:
     parts = pieces(latex) if wrap else [latex]
-    shown = [math(DISPLAY + part) for part in parts]
+    shown = [math(DISPLAY + ("{}" if part.startswith(_CONTINUES) else "") + part) for part in parts]
     return "".join(f'<span class="bw-math-piece">{piece}</span>' for piece in shown)
 
 
