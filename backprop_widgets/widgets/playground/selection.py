@@ -64,7 +64,11 @@ class WeightSlider:
                 return
             value = net.get_parameter(*selected)
             bound = max(MIN_BOUND, float(math.ceil(abs(value) * 1.5)))
-            with slider.hold_trait_notifications():
+            # The browser clamps the value it shows into a new range before the new value
+            # arrives, and sends the clamped value back: an echo too, not a person's edit.
+            clamped = min(max(slider.value, -bound), bound)
+            self._sent.append((time.perf_counter(), clamped))
+            with slider.hold_trait_notifications(), slider.hold_sync():
                 slider.min, slider.max = -bound, bound
                 self._send(value)
                 slider.description = theta_name(*selected)
