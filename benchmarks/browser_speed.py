@@ -42,7 +42,8 @@ test: it never asserts on time, and a missed target is reported, not failed.
 3. A gesture while playing as fast as it goes: ``--gestures`` clicks on edges in turn, each timed
    in the page from the click to the edge drawn selected (``.bw-selected``: the kernel received
    the click, derived the weight's derivation, which it sends first, and sent the diagram
-   back), after one warm-up click (which imports SymPy). Target: median ≤ 100 ms.
+   back) and to the weight's derivation drawn (its MathML in the panel), after one warm-up click
+   (which imports SymPy). Targets: medians ≤ 100 ms and ≤ 150 ms.
 4. The same play as fast as it goes with another process keeping one core fully busy (a Python
    busy loop started and stopped by this script), and with the kernel capped by
    ``pg.player.cpu_share`` at 0.5 and 0.25 (CPU, view updates, steps). Target with a busy core:
@@ -81,6 +82,7 @@ VIEW_UPDATES_TARGET = 30.0  # per second, in the browser, at every dial setting
 BUSY_CORE_TARGET = 15.0  # view updates per second with another process using one core fully
 STEPS_TARGET = 15_000.0  # training steps per second, in the kernel, as fast as it goes
 GESTURE_TARGET_MS = 100.0  # a click answered while playing
+PLAYING_DERIVATION_TARGET_MS = 150.0  # a click's derivation drawn while playing
 SPEEDS = (1.0, 10.0, 100.0, None)  # the dial's settings measured; None: as fast as it goes
 CLICK_TIMEOUT_MS = 60_000  # the page gives up on one click's derivation after this
 PLAY_WEIGHT = "1,0,1"  # the weight watched in the "selected" play runs, as the browser tests do
@@ -241,24 +243,32 @@ PRESS_PLAY_JS = """({ expected, mark }) => {
 }"""
 
 # Click the edge ``key`` (at a point no other edge covers) while training plays; resolve with the
-# ms until it is drawn selected.
+# ms until it is drawn selected, and until its derivation is drawn (its MathML in the panel).
 GESTURE_JS = """async ({ key, timeout }) => {
   const edge = document.querySelector(`.bw-network [data-weight="${key}"]`);
   const point = (CLEAR_POINT_JS)(edge);
   if (!point) throw new Error(`no point of ${key} can be clicked: others cover it`);
   const target = document.elementFromPoint(point.x, point.y);
+  const drawn = `.bw-derivation .bw-derivation-body[data-weight="${key}"] math`;
   let start = 0;
+  const result = {};
   const done = new Promise((resolve, reject) => {
-    const observer = new MutationObserver(() => {
-      if (!edge.classList.contains('bw-selected')) return;
+    const check = () => {
+      const now = performance.now() - start;
+      const selected = edge.classList.contains('bw-selected');
+      if (result.selected === undefined && selected) result.selected = now;
+      if (result.derivation === undefined && document.querySelector(drawn)) result.derivation = now;
+      if (result.selected === undefined || result.derivation === undefined) return;
       observer.disconnect();
       clearTimeout(timer);
-      resolve(performance.now() - start);
-    });
-    observer.observe(edge, { attributes: true, attributeFilter: ['class'] });
+      resolve(result);
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true,
+                                      attributeFilter: ['class', 'data-weight'] });
     const timer = setTimeout(() => {
       observer.disconnect();
-      reject(new Error(`${key} not drawn selected after ${timeout} ms`));
+      reject(new Error(`${key} not drawn selected with its derivation after ${timeout} ms`));
     }, timeout);
   });
   start = performance.now();
@@ -452,8 +462,9 @@ def measure_play(
     }
 
 
-def measure_gestures(harness: Any, view: Any, count: int) -> list[float]:
-    """Clicks on edges in turn while XOR plays as fast as it goes: ms until drawn selected."""
+def measure_gestures(harness: Any, view: Any, count: int) -> list[dict]:
+    """Clicks on edges in turn while XOR plays as fast as it goes: ms until each is drawn
+    selected (``selected``) and until its derivation is drawn (``derivation``)."""
     page, kernel = view.page, view.kernel
     kernel.run("pg.selected = None\npg.epochs_per_second = None\npg.reset()")
     keys = page.evaluate(EDGE_KEYS_JS)
@@ -713,12 +724,18 @@ def main(argv: list[str] | None = None) -> int:
     for label, runs in results["plays"].items():
         target = BUSY_CORE_TARGET if "busy" in label else VIEW_UPDATES_TARGET
         play_rows(table, f"[2, 2, 1] XOR online, {label}", runs, target)
-    gestures = results["gestures"]
-    table.add(
-        "click while playing → edge drawn selected (ms)", "[2, 2, 1], as fast as it goes",
-        str(len(gestures)), fmt(median(gestures)), f"p90 {fmt(percentile(gestures, 90))}",
-        f"≤ {GESTURE_TARGET_MS:g}", met(median(gestures), GESTURE_TARGET_MS, at_most=True),
-    )  # fmt: skip
+    for part, what, target in (
+        ("selected", "edge drawn selected", GESTURE_TARGET_MS),
+        ("derivation", "derivation drawn (MathML)", PLAYING_DERIVATION_TARGET_MS),
+    ):
+        times = [gesture[part] for gesture in results["gestures"]]
+        if not times:
+            continue
+        table.add(
+            f"click while playing → {what} (ms)", "[2, 2, 1], as fast as it goes",
+            str(len(times)), fmt(median(times)), f"p90 {fmt(percentile(times, 90))}",
+            f"≤ {target:g}", met(median(times), target, at_most=True),
+        )  # fmt: skip
 
     print("# backprop_widgets in the browser: speed\n")
     print(f"reproduce:\n\n    {reproduce_command()}\n")
