@@ -2,11 +2,10 @@
 // Python judges every entry and sends back a mark per box; this module only draws the boxes,
 // the marks and the message, and reports what was typed.
 
-// As in network.js's annotated layout: each layer's column is COL_W wide, and a margin of
-// OUTPUT_NOTE_W on the right holds the output's notes. The boxes' columns take the same shares
-// of the width, so each box sits under its node.
+// As in network.js's annotated layout: each layer's column is COL_W wide (the output's notes
+// stand under its node, inside its column). The boxes' columns take the same shares of the
+// width, so each box sits under its node.
 const COL_W = 190;
-const OUTPUT_NOTE_W = 150;
 
 function render({ model, el }) {
   const root = html("div", "bw-quiz", el);
@@ -29,7 +28,7 @@ function render({ model, el }) {
     columns.replaceChildren();
     fields = new Map();
     const layers = model.get("columns");
-    const total = Math.max(2, layers.length) * COL_W + OUTPUT_NOTE_W;
+    const total = Math.max(2, layers.length) * COL_W;
     for (const layer of layers) {
       const column = html("div", "bw-quiz-column", columns);
       column.style.flexBasis = `${(100 * COL_W) / total}%`;
@@ -60,7 +59,6 @@ function render({ model, el }) {
         fields.set(node.key, { row, input, mark });
       }
     }
-    html("div", "bw-quiz-margin", columns).style.flexBasis = `${(100 * OUTPUT_NOTE_W) / total}%`;
   }
 
   function update() {
