@@ -419,8 +419,12 @@ class NotebookView:
         """
         element = self.page.locator(selector)
         element.scroll_into_view_if_needed()
-        point = element.evaluate(CLEAR_POINT_JS)
-        assert point is not None, f"no point of {selector} can be clicked: others cover it"
+        # Something may cover the page for a moment (JupyterLab's splash while a theme loads).
+        point = poll(
+            lambda: element.evaluate(CLEAR_POINT_JS),
+            timeout=10,
+            what=f"a point of {selector} that no other element covers",
+        )
         self.page.mouse.click(point["x"], point["y"])
 
     @property

@@ -67,7 +67,8 @@ class WeightSlider:
             # The browser clamps the value it shows into a new range before the new value
             # arrives, and sends the clamped value back: an echo too, not a person's edit.
             clamped = min(max(slider.value, -bound), bound)
-            self._sent.append((time.perf_counter(), clamped))
+            if clamped != slider.value:
+                self._sent.append((time.perf_counter(), clamped))
             with slider.hold_trait_notifications(), slider.hold_sync():
                 slider.min, slider.max = -bound, bound
                 self._send(value)
