@@ -208,7 +208,7 @@ class StepThrough(w.VBox):
         n = (self.instance + 1) % len(self.X)
         return (
             f"Next: the next update starts with instance n = {n}, "
-            f"x = {numbers.vector_text(self.X[n])}, y = {numbers.vector_text(self.Y[n])}, "
+            f"x = {numbers.values_text(self.X[n])}, y = {numbers.values_text(self.Y[n])}, "
             "from the weights this update leaves."
         )
 
@@ -218,8 +218,8 @@ class StepThrough(w.VBox):
             return ""
         return "\n".join(
             [
-                f"y = {numbers.vector_text(t.y)}",
-                f"ŷ = {numbers.vector_text(t.y_hat)}",
+                f"y = {numbers.values_text(t.y)}",  # one output: a number, as the lecture
+                f"ŷ = {numbers.values_text(t.y_hat)}",
                 f"E = {numbers.text(t.error)}",
             ]
         )

@@ -210,7 +210,7 @@ def test_every_phase_is_legible_and_shows_nothing_before_its_time(demo, screensh
                 assert look["next"].startswith("Next: ")
                 page.locator(".bw-next").click()
         # After the last phase, Next says what it will do, then does it.
-        expected = "Next: the next update starts with instance n = 3, x = (1, 1), y = (0)"
+        expected = "Next: the next update starts with instance n = 3, x = (1, 1), y = 0"
         expect(page.locator(".bw-demo-next")).to_contain_text(expected)
         page.locator(".bw-next").click()
         expect(phase).to_contain_text("step 1 of 8 · instance n = 3")

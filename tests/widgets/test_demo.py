@@ -61,7 +61,7 @@ def test_error_phase_shows_y_y_hat_and_E(demo):
     assert demo.phase == "error"
     t = demo.trace
     assert demo.view.output_note == (
-        f"y = ({t.y[0]:.4g})\nŷ = ({t.y_hat[0]:.4g})\nE = {t.error:.4g}"
+        f"y = {t.y[0]:.4g}\nŷ = {t.y_hat[0]:.4g}\nE = {t.error:.4g}"
     )
 
 

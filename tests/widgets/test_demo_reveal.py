@@ -33,7 +33,7 @@ def test_z_is_not_sent_before_the_forward_pass_reaches_its_layer(demo):
 def test_y_hat_and_e_appear_at_compute_error_and_not_before(demo):
     notes = {d.phase: d.view.output_note for d in each_step(demo)}
     assert notes["input"] == notes["forward"] == ""
-    assert notes["error"].startswith("y = (0)\nŷ = (0.7882)\nE = ")
+    assert notes["error"].startswith("y = 0\nŷ = 0.7882\nE = ")
 
 
 def test_the_derivation_shows_only_the_sections_reached(demo):
@@ -97,7 +97,7 @@ def test_next_says_what_it_does_and_after_the_last_phase_names_the_next_update(d
         pass
     assert demo.phase == "update"
     assert demo.next_note.value == (
-        "Next: the next update starts with instance n = 1, x = (0, 1), y = (1), "
+        "Next: the next update starts with instance n = 1, x = (0, 1), y = 1, "
         "from the weights this update leaves."
     )
     updated = [W.copy() for W in demo.net.weights]
