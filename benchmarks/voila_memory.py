@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -93,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     browser = None
+    # Stopped early (kill, or Ctrl-C where a shell ignores it), it still stops what it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         time.sleep(8)
         browser = subprocess.Popen(
