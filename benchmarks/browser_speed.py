@@ -59,7 +59,6 @@ import json
 import math
 import os
 import platform
-import shlex
 import shutil
 import statistics
 import subprocess
@@ -69,6 +68,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from reporting import reproduce_command, versions  # benchmarks/reporting.py
 
 ROOT = Path(__file__).resolve().parent.parent
 HARNESS_PATH = ROOT / "tests" / "browser" / "conftest.py"
@@ -500,24 +501,6 @@ def busy_core() -> Iterator[None]:
 # -------------------------------------------------------------------------------- the report
 
 
-def reproduce_command() -> str:
-    exe = Path(os.path.abspath(sys.executable))  # not resolved: keep the venv's own path
-    with contextlib.suppress(ValueError):
-        exe = exe.relative_to(ROOT)
-    script = os.path.relpath(Path(__file__).resolve(), ROOT)
-    args = "".join(f" {shlex.quote(a)}" for a in sys.argv[1:])
-    return f"cd {shlex.quote(str(ROOT))} && {shlex.quote(str(exe))} {script}{args}"
-
-
-def versions(browser: Any) -> str:
-    from importlib.metadata import version
-
-    packages = ("backprop_widgets", "jupyterlab", "ipywidgets", "anywidget", "playwright")
-    return ", ".join(f"{name} {version(name)}" for name in packages) + (
-        f", chromium {browser.version}"
-    )
-
-
 def met(value: float, target: float, at_most: bool) -> str:
     if math.isnan(value):
         return "—"
@@ -738,7 +721,7 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
 
     print("# backprop_widgets in the browser: speed\n")
-    print(f"reproduce:\n\n    {reproduce_command()}\n")
+    print(f"reproduce:\n\n    {reproduce_command(__file__)}\n")
     print(f"python {platform.python_version()} on {platform.platform()}, {os.cpu_count()} cores")
     print(f"{about}; JupyterLab and Chromium started by this script, headless")
     print(

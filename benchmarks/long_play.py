@@ -39,13 +39,14 @@ import contextlib
 import importlib.util
 import os
 import platform
-import shlex
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from reporting import reproduce_command, slope_per_hour, versions  # benchmarks/reporting.py
 
 ROOT = Path(__file__).resolve().parent.parent
 HARNESS_PATH = ROOT / "tests" / "browser" / "conftest.py"
@@ -72,34 +73,6 @@ def load(name: str, path: Path) -> Any:
 
 def progress(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
-
-
-def slope_per_hour(points: list[tuple[float, float]]) -> float:
-    """The least-squares slope of (minutes, value) points, per hour."""
-    if len(points) < 2:
-        return float("nan")
-    mx = sum(x for x, _ in points) / len(points)
-    my = sum(y for _, y in points) / len(points)
-    sxx = sum((x - mx) ** 2 for x, _ in points)
-    return 60 * sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else float("nan")
-
-
-def reproduce_command() -> str:
-    exe = Path(os.path.abspath(sys.executable))  # not resolved: keep the venv's own path
-    with contextlib.suppress(ValueError):
-        exe = exe.relative_to(ROOT)
-    script = os.path.relpath(Path(__file__).resolve(), ROOT)
-    args = "".join(f" {shlex.quote(a)}" for a in sys.argv[1:])
-    return f"cd {shlex.quote(str(ROOT))} && {shlex.quote(str(exe))} {script}{args}"
-
-
-def versions(browser: Any) -> str:
-    from importlib.metadata import version
-
-    packages = ("backprop_widgets", "jupyterlab", "ipywidgets", "anywidget", "playwright")
-    return ", ".join(f"{name} {version(name)}" for name in packages) + (
-        f", chromium {browser.version}"
-    )
 
 
 def play(memory: Any, browser: Any, view: Any, minutes: float, every: float) -> list[dict]:
@@ -134,7 +107,7 @@ def play(memory: Any, browser: Any, view: Any, minutes: float, every: float) -> 
 def report(rows: list[dict], about: str, began: float, load_before: float) -> str:
     lines = [
         "# backprop_widgets in the browser: memory through a long play\n",
-        f"reproduce:\n\n    {reproduce_command()}\n",
+        f"reproduce:\n\n    {reproduce_command(__file__)}\n",
         f"python {platform.python_version()} on {platform.platform()}, {os.cpu_count()} cores",
         f"{about}; JupyterLab and Chromium started by this script, headless",
         f"load average {load_before:.2f} at start, {os.getloadavg()[0]:.2f} at the end; "

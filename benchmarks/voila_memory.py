@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from reporting import slope_per_hour  # benchmarks/reporting.py
+
 ROOT = Path(__file__).resolve().parent.parent
 SCENE = """import backprop_widgets as bw
 pg = bw.Playground(dataset="spiral", hidden=[8, 8], epochs_per_second={speed})
@@ -56,16 +58,6 @@ def renderers_rss_mib(profile: str) -> float:
         except OSError:
             continue
     return total / 1024
-
-
-def slope_per_hour(points: list[tuple[float, float]]) -> float:
-    if len(points) < 2:
-        return float("nan")
-    n = len(points)
-    mx = sum(x for x, _ in points) / n
-    my = sum(y for _, y in points) / n
-    sxx = sum((x - mx) ** 2 for x, _ in points)
-    return 60 * sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else float("nan")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,42 @@
+"""What the browser benchmarks print alike: how to run them again, the versions, a slope."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def reproduce_command(script: str) -> str:
+    """The shell line that runs ``script`` (a benchmark's ``__file__``) again, as it was run."""
+    exe = Path(os.path.abspath(sys.executable))  # not resolved: keep the venv's own path
+    with contextlib.suppress(ValueError):
+        exe = exe.relative_to(ROOT)
+    relative = os.path.relpath(Path(script).resolve(), ROOT)
+    args = "".join(f" {shlex.quote(a)}" for a in sys.argv[1:])
+    return f"cd {shlex.quote(str(ROOT))} && {shlex.quote(str(exe))} {relative}{args}"
+
+
+def versions(browser: Any) -> str:
+    """The package, JupyterLab, the widget libraries, Playwright and Chromium, with versions."""
+    from importlib.metadata import version
+
+    packages = ("backprop_widgets", "jupyterlab", "ipywidgets", "anywidget", "playwright")
+    return ", ".join(f"{name} {version(name)}" for name in packages) + (
+        f", chromium {browser.version}"
+    )
+
+
+def slope_per_hour(points: list[tuple[float, float]]) -> float:
+    """The least-squares slope of (minute, value) points, per hour; NaN for fewer than two."""
+    if len(points) < 2:
+        return float("nan")
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    return 60 * sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else float("nan")
