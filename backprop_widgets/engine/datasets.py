@@ -9,11 +9,11 @@ carry a few targets slightly beyond).
 from __future__ import annotations
 
 from collections.abc import Callable
-from os import PathLike
 
 import numpy as np
 
 from . import validation as check
+from .own_data import from_arrays, from_csv, from_csv_text, from_frame  # noqa: F401 - their home
 
 Data = tuple[np.ndarray, np.ndarray]
 
@@ -162,88 +162,3 @@ def train_test_split(X, Y, test_fraction: float = 0.25, seed: int = 0) -> tuple:
     order = np.random.default_rng(seed).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return X[train], Y[train], X[test], Y[test]
-
-
-def from_arrays(X, Y) -> Data:
-    """The user's own data, checked: X of shape (N, d), Y of shape (N, k) or (N,), finite."""
-    X_array = np.asarray(X, dtype=float) if _numeric(X) else None
-    if X_array is None or X_array.ndim != 2:
-        raise ValueError(f"X must be a 2-D array of numbers, shape (N, n_inputs); got {_shape(X)}")
-    if X_array.shape[1] == 0:
-        raise ValueError("X must have at least one input column; got shape (N, 0)")
-    X_array, _ = check.inputs(X_array, X_array.shape[1], "X")
-    Y_array = np.asarray(Y, dtype=float) if _numeric(Y) else None
-    if Y_array is None or Y_array.ndim not in (1, 2):
-        raise ValueError(
-            f"Y must be an array of numbers of shape (N, n_outputs) or (N,); got {_shape(Y)}"
-        )
-    n_outputs = 1 if Y_array.ndim == 1 else Y_array.shape[1]
-    if n_outputs == 0:
-        raise ValueError("Y must have at least one target column; got shape (N, 0)")
-    Y_array = check.targets(Y_array, X_array.shape[0], n_outputs, "Y")
-    return X_array, Y_array
-
-
-def from_csv(path: str | PathLike, n_outputs: int = 1, delimiter: str = ",") -> Data:
-    """Read a CSV file of numbers: inputs first, the last ``n_outputs`` columns are targets.
-
-    A first line that is not all numbers is taken as a header and skipped.
-    """
-    n_outputs = check.integer(n_outputs, "n_outputs", minimum=1)
-    check.path(path)
-    if not isinstance(delimiter, str) or not delimiter:
-        raise TypeError(f"delimiter must be a non-empty string such as ','; got {delimiter!r}")
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = [line for line in f.read().splitlines() if line.strip()]
-    except UnicodeDecodeError:
-        raise ValueError(f"path {str(path)!r} is not UTF-8 text") from None
-    if lines and not _all_numbers(lines[0], delimiter):
-        lines = lines[1:]
-    if not lines:
-        raise ValueError(f"path {str(path)!r} holds no rows of numbers")
-    rows = []
-    for number, line in enumerate(lines, start=1):
-        cells = [cell.strip() for cell in line.split(delimiter)]
-        try:
-            rows.append([float(cell) for cell in cells])
-        except ValueError:
-            raise ValueError(
-                f"path {str(path)!r}: data row {number} is not all numbers: {line!r}"
-            ) from None
-    widths = {len(row) for row in rows}
-    if len(widths) != 1:
-        raise ValueError(
-            f"path {str(path)!r}: rows have different numbers of columns {sorted(widths)}"
-        )
-    width = widths.pop()
-    if width <= n_outputs:
-        raise ValueError(
-            f"path {str(path)!r} has {width} column(s); with n_outputs={n_outputs} at least "
-            f"{n_outputs + 1} are needed (inputs, then targets)"
-        )
-    data = np.array(rows)
-    return from_arrays(data[:, :-n_outputs], data[:, -n_outputs:])
-
-
-def _all_numbers(line: str, delimiter: str) -> bool:
-    try:
-        [float(cell) for cell in line.split(delimiter)]
-    except ValueError:
-        return False
-    return True
-
-
-def _numeric(value) -> bool:
-    try:
-        np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _shape(value) -> str:
-    try:
-        return f"shape {np.shape(value)}"
-    except Exception:  # noqa: BLE001 - only describing a bad argument
-        return type(value).__name__

@@ -266,15 +266,25 @@ def line_grid(X: np.ndarray, count: int, margin: float) -> Grid:
     return Grid(box, (xs,), xs[:, None])
 
 
-def activations_over(net: MLP, grid: Grid) -> list[np.ndarray]:
+def activations_over(
+    net: MLP, grid: Grid, shown: tuple | None = None, held: np.ndarray | None = None
+) -> list[np.ndarray]:
     """Every layer's activations at the grid's points, shaped like the grid.
+
+    A network with more inputs than the grid has axes is evaluated with the grid's axes on the
+    inputs ``shown`` and every other input held at its value in ``held`` (shape (sizes[0],),
+    the data's mean, say).
 
     Returns
     -------
     list of ndarray, ``a[l].shape == grid.shape + (sizes[l],)``; ``a[0]`` holds the points,
     ``a[-1]`` the output ŷ
     """
-    return [a.reshape(*grid.shape, a.shape[-1]) for a in net.forward(grid.points)]
+    points = grid.points
+    if shown is not None:
+        points = np.repeat(np.asarray(held, dtype=float)[None, :], len(grid.points), axis=0)
+        points[:, list(shown)] = grid.points
+    return [a.reshape(*grid.shape, a.shape[-1]) for a in net.forward(points)]
 
 
 def level_line(values: np.ndarray, xs: np.ndarray, ys: np.ndarray, level: float) -> np.ndarray:

@@ -54,6 +54,18 @@ class TrainingSession:
         learning_rate: float = 0.5,
         batch_size: int | None = 1,
     ) -> None:
+        self.net = net
+        self.X, self.Y, self.X_test, self.Y_test = self._checked(net, X, Y, X_test, Y_test)
+        self.learning_rate = check.learning_rate(learning_rate)
+        self.batch_size = (
+            batch_size if batch_size is None else check.integer(batch_size, "batch_size", minimum=1)
+        )
+        self.train_history = LossHistory()
+        self.test_history = LossHistory()
+        self.restart()
+
+    @staticmethod
+    def _checked(net, X, Y, X_test, Y_test) -> tuple:
         net, X, Y = check_data(net, X, Y)
         if (X_test is None) != (Y_test is None):
             raise ValueError("X_test and Y_test must be given together (or neither)")
@@ -62,14 +74,17 @@ class TrainingSession:
         elif len(X_test):
             X_test, _ = check.inputs(X_test, net.sizes[0], "X_test")
             Y_test = check.targets(Y_test, len(X_test), net.sizes[-1], "Y_test")
-        self.net, self.X, self.Y, self.X_test, self.Y_test = net, X, Y, X_test, Y_test
-        self.learning_rate = check.learning_rate(learning_rate)
-        self.batch_size = (
-            batch_size if batch_size is None else check.integer(batch_size, "batch_size", minimum=1)
-        )
-        self.train_history = LossHistory()
-        self.test_history = LossHistory()
-        self.restart()
+        else:
+            X_test, Y_test = X[:0], Y[:0]
+        return X, Y, X_test, Y_test
+
+    def replace_data(self, X, Y, X_test=None, Y_test=None) -> None:
+        """Go on training on other data (a point drawn, moved or removed): the network and the
+        books stay, the epoch in progress is over, and the loss on the new data is recorded at
+        this epoch. Bad data raises and changes nothing."""
+        self.X, self.Y, self.X_test, self.Y_test = self._checked(self.net, X, Y, X_test, Y_test)
+        self.cursor = 0
+        self.record_loss()
 
     # -- the books ---------------------------------------------------------------------------
 

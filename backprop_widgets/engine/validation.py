@@ -131,8 +131,14 @@ def path(value: object, name: str = "path") -> object:
 
 
 def _finite(array: np.ndarray, name: str) -> None:
+    """Refuse NaN and inf, naming the first one's row and column (counted from 0)."""
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must contain only finite numbers; it contains NaN or inf")
+        at = tuple(int(k) for k in np.argwhere(~np.isfinite(array))[0])
+        where = ", ".join(map(str, at))
+        raise ValueError(
+            f"{name} must contain only finite numbers; {name}[{where}] is {array[at]}"
+            + (f" (row {at[0]}, column {at[1]}, counting from 0)" if len(at) == 2 else "")
+        )
 
 
 def inputs(X: object, n_inputs: int, name: str = "X") -> tuple[np.ndarray, bool]:

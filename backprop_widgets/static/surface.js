@@ -93,18 +93,30 @@ function drawPlane(model, svg) {
   const few = model.get("train").length + model.get("test").length <= 40;
   const r = few ? 7 : 4.5;
   for (const [set, hollow] of [["train", false], ["test", true]]) {
-    for (const [x, y, target] of model.get(set)) {
+    model.get(set).forEach(([x, y, target], k) => {
       const colour = shade(target, range);
+      const point = make("g", { class: "bw-point", "data-point": k, "data-set": set, transform: `translate(${sx(x)} ${sy(y)})` }, points);
       if (hollow) {
-        make("circle", { cx: sx(x), cy: sy(y), r, class: "bw-point-test-edge" }, points);
-        make("circle", { cx: sx(x), cy: sy(y), r, class: "bw-point-test", style: `stroke: ${colour}` }, points);
+        make("circle", { r, class: "bw-point-test-edge" }, point);
+        make("circle", { r, class: "bw-point-test", style: `stroke: ${colour}` }, point);
       } else {
-        make("circle", { cx: sx(x), cy: sy(y), r: r + 1.2, class: "bw-point-train-edge" }, points);
-        make("circle", { cx: sx(x), cy: sy(y), r, class: "bw-point-train", style: `fill: ${colour}` }, points);
+        make("circle", { r: r + 1.2, class: "bw-point-train-edge" }, point);
+        make("circle", { r, class: "bw-point-train", style: `fill: ${colour}` }, point);
       }
-    }
+    });
   }
   axes(svg, box, sx, sy, [ax, bx], [ay, by], model.get("input_labels"), H);
+  return plotArea(box, [ax, bx, ay, by]);
+}
+
+// The plot's box in SVG units and its data ranges: where a gesture lands, in data units.
+function plotArea(box, [ax, bx, ay, by]) {
+  const { x0, x1, y0, y1 } = box;
+  return {
+    inside: ([px, py]) => px >= x0 && px <= x1 && py >= y1 && py <= y0,
+    data: ([px, py]) => [ax + ((px - x0) / (x1 - x0)) * (bx - ax), ay + ((y0 - py) / (y0 - y1)) * (by - ay)],
+    clamp: ([px, py]) => [Math.min(Math.max(px, x0), x1), Math.min(Math.max(py, y1), y0)],
+  };
 }
 
 function drawLine(model, svg) {
@@ -126,10 +138,15 @@ function drawLine(model, svg) {
     make("line", { x1: box.x0, y1: sy(t), x2: box.x1, y2: sy(t), class: "bw-grid" }, svg);
   }
   axes(svg, box, sx, sy, [ax, bx], [ay, by], [model.get("input_labels")[0], "y"], H);
-  const points = make("g", { class: "bw-surface-points" }, svg);
-  for (const [x, y] of train) make("circle", { cx: sx(x), cy: sy(y), r: 4, class: "bw-point-1d-train" }, points);
-  for (const [x, y] of test) make("circle", { cx: sx(x), cy: sy(y), r: 4, class: "bw-point-1d-test" }, points);
   make("path", { d: pathOf(curve, sx, sy), class: "bw-surface-fit" }, svg);
+  const points = make("g", { class: "bw-surface-points" }, svg);
+  for (const [set, data] of [["train", train], ["test", test]]) {
+    data.forEach(([x, y], k) => {
+      const point = make("g", { class: "bw-point", "data-point": k, "data-set": set, transform: `translate(${sx(x)} ${sy(y)})` }, points);
+      make("circle", { r: 4, class: `bw-point-1d-${set}` }, point);
+    });
+  }
+  return plotArea(box, [ax, bx, ay, by]);
 }
 
 function pathOf(pairs, sx, sy) {
@@ -211,9 +228,129 @@ function thumbnails(model, parent) {
   section.dataset.layers = String(layers.length);
 }
 
+// Two inputs of many on the axes: a selector for each (picking the other one swaps them).
+function axisChoice(model, parent) {
+  const row = html("div", "bw-surface-axes", parent);
+  const n = model.get("n_inputs");
+  const pair = model.get("shown_inputs");
+  ["horizontal", "vertical"].forEach((name, axis) => {
+    const label = html("label", "bw-surface-axis-label", row, `${name} axis `);
+    const select = html("select", "bw-surface-axis", label);
+    select.dataset.axis = String(axis);
+    for (let k = 0; k < n; k++) {
+      const option = html("option", "", select, `x${String(k + 1).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d])}`);
+      option.value = String(k);
+    }
+    select.value = String(pair[axis]);
+    select.addEventListener("change", () => {
+      const next = [...pair];
+      next[axis] = Number(select.value);
+      if (next[0] === next[1]) next[1 - axis] = pair[axis];
+      model.set("shown_inputs", next);
+      model.save_changes();
+    });
+  });
+  html("span", "bw-surface-held", row, model.get("held"));
+}
+
+// The drawing tools: the class (or value) of a new point, erase mode, undo of all drawing.
+function drawTools(model, parent, state) {
+  const row = html("div", "bw-surface-draw", parent);
+  const kind = model.get("kind");
+  const classes = model.get("draw_classes");
+  const range = model.get("value_range");
+  if (kind === "1d") {
+    html("span", "bw-draw-hint", row, "Click the plot to add a point (x, y); drag a point to move it.");
+  } else if (classes.length) {
+    html("span", "bw-draw-hint", row, "Click the plane to add a point of class");
+    if (!classes.includes(state.target)) state.target = classes[classes.length - 1];
+    for (const value of classes) {
+      const button = html("button", "bw-draw-class", row, tickText(value));
+      button.dataset.target = String(value);
+      button.setAttribute("aria-pressed", String(value === state.target));
+      html("span", "bw-draw-swatch", button).style.background = shade(value, range);
+      button.addEventListener("click", () => {
+        state.target = value;
+        row.querySelectorAll(".bw-draw-class").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+      });
+    }
+  } else {
+    html("span", "bw-draw-hint", row, "Click the plane to add a point with target y =");
+    const input = html("input", "bw-draw-value", row);
+    input.type = "number";
+    input.step = "any";
+    input.value = String(Number.isFinite(state.target) ? state.target : (range[0] + range[1]) / 2);
+    input.addEventListener("change", () => (state.target = Number(input.value)));
+    state.target = Number(input.value);
+  }
+  const erase = html("button", "bw-draw-erase", row, "Erase");
+  erase.title = "Erase mode: a click removes a point (alt-click removes one in any mode)";
+  erase.setAttribute("aria-pressed", String(state.erasing));
+  erase.addEventListener("click", () => {
+    state.erasing = !state.erasing;
+    erase.setAttribute("aria-pressed", String(state.erasing));
+  });
+  const clear = html("button", "bw-draw-clear", row, "Undo drawing");
+  clear.title = "Back to the data as it was before points were drawn, moved or erased";
+  clear.addEventListener("click", () => model.send({ type: "point", action: "clear" }));
+  const said = html("span", "bw-draw-message", row, model.get("draw_message"));
+  said.classList.toggle("bw-error", model.get("draw_error"));
+}
+
+// Gestures on the plot: click to add, drag a point to move it, alt-click (or erase mode) to
+// remove it. Python checks every message; the redraw shows what it made of it.
+function drawGestures(model, svg, area, state) {
+  const at = (event) => {
+    const p = new DOMPoint(event.clientX, event.clientY).matrixTransform(svg.getScreenCTM().inverse());
+    return [p.x, p.y];
+  };
+  const kind = model.get("kind");
+  const place = (svgPoint) => {
+    const [x, y] = area.data(svgPoint);
+    return kind === "1d" ? { x: [x], target: y } : { x: [x, y] };
+  };
+  svg.addEventListener("pointerdown", (event) => {
+    const point = event.target.closest("[data-point]");
+    const start = at(event);
+    if (point && (event.altKey || state.erasing)) {
+      model.send({ type: "point", action: "remove", set: point.dataset.set, index: Number(point.dataset.point) });
+      return;
+    }
+    if (!point && !area.inside(start)) return;
+    event.preventDefault();
+    svg.setPointerCapture(event.pointerId);
+    state.dragging = true;
+    let moved = false;
+    const move = (e) => {
+      const now = area.clamp(at(e));
+      moved = moved || Math.hypot(now[0] - start[0], now[1] - start[1]) > 3;
+      if (point && moved) point.setAttribute("transform", `translate(${now[0]} ${now[1]})`);
+    };
+    const up = (e) => {
+      svg.removeEventListener("pointermove", move);
+      svg.removeEventListener("pointerup", up);
+      svg.removeEventListener("pointercancel", up);
+      state.dragging = false;
+      if (e.type === "pointercancel") return state.redraw();
+      const end = area.clamp(at(e));
+      if (point && moved) {
+        model.send({ type: "point", action: "move", set: point.dataset.set, index: Number(point.dataset.point), ...place(end) });
+      } else if (!point && !state.erasing) {
+        model.send({ type: "point", action: "add", target: state.target, ...place(end) });
+      }
+      state.redraw();
+    };
+    svg.addEventListener("pointermove", move);
+    svg.addEventListener("pointerup", up);
+    svg.addEventListener("pointercancel", up);
+  });
+}
+
 function render({ model, el }) {
   const root = html("div", "bw-surface", el);
+  const state = { target: NaN, erasing: false, dragging: false, redraw: () => {} };
   function draw() {
+    if (state.dragging) return; // the point being dragged stays under the pointer
     root.replaceChildren();
     const kind = model.get("kind");
     root.dataset.kind = kind;
@@ -228,18 +365,28 @@ function render({ model, el }) {
       html("div", "bw-surface-message", root, model.get("message"));
       return;
     }
+    if (kind === "2d" && model.get("n_inputs") > 2) axisChoice(model, root);
+    if (model.get("drawable")) drawTools(model, root, state);
     const svg = make("svg", { class: `bw-surface-svg bw-surface-svg-${kind}`, role: "img" });
     svg.setAttribute(
       "aria-label",
       `${titles[kind]}: ${model.get("train").length} training and ${model.get("test").length} test instances`,
     );
     root.appendChild(svg);
-    (kind === "2d" ? drawPlane : drawLine)(model, svg);
+    const area = (kind === "2d" ? drawPlane : drawLine)(model, svg);
+    if (model.get("drawable")) {
+      svg.classList.add("bw-surface-drawable");
+      drawGestures(model, svg, area, state);
+    }
     legend(model, root);
     thumbnails(model, root);
   }
   const { schedule, cancel } = frameScheduler(draw);
+  state.redraw = schedule;
   model.on("change:updates", schedule);
+  model.on("change:draw_message", schedule);
+  model.on("change:draw_error", schedule);
+  model.on("change:drawable", schedule);
   draw();
   return cancel;
 }

@@ -2,9 +2,12 @@
 
 For two inputs, ``DecisionSurface`` evaluates the network on a square grid over the data and
 sends the output ŷ as an image (one byte a pixel), the level line between the two classes and
-the data points; for one input it sends the fitted curve ŷ(x) over the data. For every hidden
-neuron it sends the same picture of that neuron's activation a, drawn small and enlarged on
-hover. Python computes every number; ``static/surface.js`` draws them.
+the data points; for one input it sends the fitted curve ŷ(x) over the data; for more, the
+plane of two chosen inputs (``shown_inputs``) with the others held at their mean. For every
+hidden neuron it sends the same picture of that neuron's activation a, drawn small and enlarged
+on hover. Points can be drawn, moved and removed when an owner listens (``on_draw``; the
+messages are checked in ``drawn_points.py``). Python computes every number;
+``static/surface.js`` draws them.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from ..engine import validation as check
 from ..engine.mlp import MLP, check_data
 from ..engine.probes import activations_over, level_line, line_grid, plane_grid
 from ..notation import SUBSCRIPTS, node_name
-from ..notation.numbers import json_number
+from ..notation.numbers import json_number, text
+from .drawn_points import check_point_message, in_inputs
 from .views import STATIC, esm
 
 GRID = 60  # pixels a side of the 2-D images
@@ -76,7 +80,7 @@ class DecisionSurface(anywidget.AnyWidget):
     _esm = esm("surface")
     _css = STATIC / "widgets.css"
 
-    kind = traitlets.Unicode("none").tag(sync=True)  # "2d", "1d" or "none"
+    kind = traitlets.Unicode("none").tag(sync=True)  # "2d" or "1d" ("none" before the first)
     message = traitlets.Unicode("").tag(sync=True)
     output_label = traitlets.Unicode("ŷ").tag(sync=True)
     input_labels = traitlets.List(traitlets.Unicode(), ["x₁", "x₂"]).tag(sync=True)
@@ -95,6 +99,16 @@ class DecisionSurface(anywidget.AnyWidget):
     hidden = traitlets.List([]).tag(sync=True)
     hidden_images = traitlets.Bytes(b"").tag(sync=True)  # 2-D: GRID² bytes per hidden neuron
     updates = traitlets.Int(0).tag(sync=True)
+    # More than two inputs: the two on the axes (0-based), the others held at their mean.
+    n_inputs = traitlets.Int(2).tag(sync=True)
+    shown_inputs = traitlets.List(traitlets.Int(), [0, 1]).tag(sync=True)
+    held = traitlets.Unicode("").tag(sync=True)  # "x₃ = 0.5 held at its mean"
+    # Drawing points (when an owner listens, ``on_draw``): the classes a new point may take on
+    # the plane ([]: a number typed), and what the last gesture did or why it was refused.
+    drawable = traitlets.Bool(False).tag(sync=True)
+    draw_classes = traitlets.List([]).tag(sync=True)
+    draw_message = traitlets.Unicode("").tag(sync=True)
+    draw_error = traitlets.Bool(False).tag(sync=True)
 
     def __init__(
         self,
@@ -120,23 +134,72 @@ class DecisionSurface(anywidget.AnyWidget):
         self._last_update = -np.inf
         self.grid_points = self.grid_values = self.curve_x = self.curve_values = None
         self.hidden_values: list[np.ndarray] = []
+        self._on_draw = None
+        self._resetting = False  # True while new data resets the shown inputs
         self._set_data(*data)
         self.update()
+        self.on_msg(self._on_message)
+        self.observe(lambda _: self._resetting or self.update(), "shown_inputs")
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def on_draw(self, callback, classes: list | None = None) -> None:
+        """Let points be drawn: ``callback(edit: PointEdit)`` applies a checked gesture and
+        returns what to say (raising ``ValueError`` to refuse it); a new point on the plane
+        takes one of ``classes`` (None or []: any number)."""
+        self._on_draw = callback
+        self.draw_classes = [float(c) for c in classes or []]
+        self.drawable = callback is not None
+
+    def _on_message(self, _widget, msg, _buffers) -> None:
+        if not isinstance(msg, dict) or msg.get("type") != "point" or self._on_draw is None:
+            return
+        counts = {"train": len(self.X), "test": len(self.X_test)}
+        try:
+            edit = check_point_message(msg, self.kind, self.extent, counts, self.draw_classes)
+            if edit.x is not None and self.net.sizes[0] > 2:  # others: the mean, or as they were
+                source = self.X if edit.set == "train" else self.X_test
+                row = self._held if edit.action == "add" else source[edit.index]
+                edit = in_inputs(edit, self.shown_inputs, row)
+            said = self._on_draw(edit)
+        except (TypeError, ValueError) as error:
+            self.draw_message, self.draw_error = f"Refused: {error}", True
+            return
+        self.draw_message, self.draw_error = said or "", False
+
+    @traitlets.validate("shown_inputs")
+    def _valid_shown(self, proposal):
+        pair, d = proposal["value"], self.n_inputs
+        if len(pair) != 2 or pair[0] == pair[1] or not all(0 <= k < max(d, 2) for k in pair):
+            raise traitlets.TraitError(
+                f"shown_inputs must be two different inputs 0 … {d - 1}; got {pair!r}"
+            )
+        return list(pair)
 
     def _set_data(self, net, X, Y, X_test, Y_test) -> None:
         self.net, self.X, self.Y, self.X_test, self.Y_test = net, X, Y, X_test, Y_test
         if self.output >= net.sizes[-1]:
             self.output = 0
+        d = net.sizes[0]
+        if d != self.n_inputs:
+            self._resetting = True
+            try:
+                self.n_inputs = d
+                if max(self.shown_inputs) >= max(d, 2):
+                    self.shown_inputs = [0, 1]
+            finally:
+                self._resetting = False
         targets = np.concatenate([Y[:, self.output], Y_test[:, self.output]])
         low, high = float(targets.min()), float(targets.max())
         if high - low < 1e-12:
             low, high = low - 0.5, high + 0.5
         self._range = (low, high)
         inputs = np.concatenate([X, X_test])
-        if net.sizes[0] == 2:
-            self._grid = plane_grid(inputs, GRID, MARGIN)
+        self._held = inputs.mean(axis=0)
+        if d >= 2:
+            self._grid = plane_grid(inputs[:, self.shown_inputs], GRID, MARGIN)
             self.grid_points = self._grid.points
-        elif net.sizes[0] == 1:
+        else:
             self._grid = line_grid(inputs, CURVE_POINTS, MARGIN)
             self.curve_x = self._grid.axes[0]
 
@@ -155,19 +218,10 @@ class DecisionSurface(anywidget.AnyWidget):
         self._set_data(*_check_data(self.net if net is None else net, X, Y, X_test, Y_test))
         self._cancel_pending()
         self._last_update = time.perf_counter()
-        n_inputs = self.net.sizes[0]
-        if n_inputs == 2:
+        if self.net.sizes[0] >= 2:
             self._show_plane()
-        elif n_inputs == 1:
-            self._show_line()
         else:
-            with self.hold_sync():
-                self.kind = "none"
-                self.message = (
-                    "The decision surface needs a network with 1 or 2 inputs; "
-                    f"this one has {n_inputs}."
-                )
-                self.updates += 1
+            self._show_line()
 
     def request_update(self) -> None:
         """Update now if the last update is at least ``min_interval`` seconds old, else once
@@ -218,7 +272,8 @@ class DecisionSurface(anywidget.AnyWidget):
         return entries, values
 
     def _points(self, X: np.ndarray, Y: np.ndarray) -> list:
-        return np.c_[X, Y[:, self.output]].tolist()
+        shown = self.shown_inputs if self.net.sizes[0] > 2 else slice(None)
+        return np.c_[X[:, shown], Y[:, self.output]].tolist()
 
     def _common(self) -> None:
         self.message = ""
@@ -231,7 +286,9 @@ class DecisionSurface(anywidget.AnyWidget):
         self.updates += 1
 
     def _show_plane(self) -> None:
-        a = activations_over(self.net, self._grid)
+        several = self.net.sizes[0] > 2
+        shown = self.shown_inputs if several else None
+        a = activations_over(self.net, self._grid, shown, self._held)
         self.grid_values = a[-1][..., self.output]
         entries, self.hidden_values = self._hidden(a)
         low, high = self._range
@@ -239,7 +296,8 @@ class DecisionSurface(anywidget.AnyWidget):
         segments = level_line(self.grid_values, *self._grid.axes, level)
         with self.hold_sync():
             self.kind = "2d"
-            self.input_labels = ["x₁", "x₂"]
+            self.input_labels = [_input_name(k) for k in self.shown_inputs]
+            self.held = held_words(self.net.sizes[0], self.shown_inputs, self._held)
             self.extent = [float(v) for v in self._grid.box]
             self.grid_size = GRID
             self.image = to_bytes(self.grid_values, low, high)
@@ -264,6 +322,7 @@ class DecisionSurface(anywidget.AnyWidget):
         with self.hold_sync():
             self.kind = "1d"
             self.input_labels = ["x"]
+            self.held = ""
             self.extent = [float(v) for v in self._grid.box]
             self.image = b""
             self.contour = []
@@ -281,6 +340,20 @@ class DecisionSurface(anywidget.AnyWidget):
             f"and {len(self.X_test)} test instances, {hidden} hidden neuron(s), "
             f"output={self.output})"
         )
+
+
+def held_words(n_inputs: int, shown: list, held: np.ndarray) -> str:
+    """Which inputs are held, and at what: "x₃ = 0.25 held at its mean"."""
+    others = [k for k in range(n_inputs) if k not in shown]
+    if not others:
+        return ""
+    values = ", ".join(f"{_input_name(k)} = {text(held[k])}" for k in others)
+    return f"{values} held at {'its mean' if len(others) == 1 else 'their means'}"
+
+
+def _input_name(k: int) -> str:
+    """x₁, x₂, … for input k (0-based)."""
+    return "x" + str(k + 1).translate(SUBSCRIPTS)
 
 
 def _check_data(net, X, Y, X_test, Y_test) -> tuple:

@@ -5,6 +5,7 @@ import asyncio
 
 import numpy as np
 import pytest
+import traitlets
 
 import backprop_widgets as bw
 from backprop_widgets.widgets.surface_view import (
@@ -145,10 +146,26 @@ def test_one_input_gives_the_fitted_curve_over_the_data(sine):
     np.testing.assert_allclose(view.hidden[2]["values"], a, atol=0.5e-4)  # sent rounded
 
 
-def test_more_than_two_inputs_are_explained_not_drawn():
-    view = DecisionSurface(bw.MLP([3, 2, 1]), np.zeros((4, 3)), np.zeros(4))
-    assert view.kind == "none"
-    assert "1 or 2 inputs" in view.message and "has 3" in view.message
+def test_more_than_two_inputs_show_two_with_the_others_held_at_their_mean():
+    rng = np.random.default_rng(1)
+    X, Y = rng.normal(size=(30, 4)), rng.uniform(size=(30, 1))
+    net = bw.MLP([4, 3, 1], seed=2)
+    view = DecisionSurface(net, X, Y)
+    assert view.kind == "2d" and view.n_inputs == 4 and view.shown_inputs == [0, 1]
+    assert view.input_labels == ["x₁", "x₂"] and "x₃ = " in view.held and "their means" in view.held
+    view.shown_inputs = [2, 0]
+    assert view.input_labels == ["x₃", "x₁"]
+    points = np.repeat(X.mean(axis=0)[None, :], len(view.grid_points), axis=0)
+    points[:, [2, 0]] = view.grid_points
+    np.testing.assert_array_equal(view.grid_values.ravel(), net.predict(points)[:, 0])
+    assert view.train == np.c_[X[:, [2, 0]], Y].tolist()
+    for bad in ([1, 1], [0, 4], [0]):
+        with pytest.raises(traitlets.TraitError, match="shown_inputs must be two different"):
+            view.shown_inputs = bad
+    assert view.shown_inputs == [2, 0]
+    view.shown_inputs = [3, 1]
+    view.update(bw.MLP([3, 2, 1]), X[:, :3], Y)  # input 4 is gone: back to the first two
+    assert view.shown_inputs == [0, 1] and view.held.startswith("x₃ = ")
 
 
 def test_update_follows_training(xor):

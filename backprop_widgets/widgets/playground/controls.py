@@ -18,12 +18,14 @@ from .settings import (
     MAX_NEURONS,
     MAX_SEED,
     MODES,
+    OWN,
     Settings,
     dragged_learning_rate,
     hidden_text,
 )
 from .speed_dial import SpeedDial
 
+OWN_LABEL = "your data"  # the dataset menu's name of your own data
 LEARNING_RATE_PRESETS = ("0.01", "0.1", "0.5", "1", "3")
 # The views beside the diagram, one tab each (``Controls.views``).
 VIEW_TITLES = ("Loss", "∂E/∂θ", "E(θ)", "ŷ(x)")
@@ -40,6 +42,12 @@ def _hooked(widget: w.Widget, hook: str) -> w.Widget:
     """``widget`` with the DOM hook class ``hook`` (``bw-lr``, …) that tests and CSS use."""
     widget.add_class(hook)
     return widget
+
+
+def dataset_options(settings: Settings) -> list:
+    """The dataset menu: the named datasets, and your own data once there is some."""
+    options = [(name, name) for name in datasets.NAMES]
+    return options + ([(OWN_LABEL, OWN)] if settings.own is not None else [])
 
 
 def _row(*children, **layout) -> w.HBox:
@@ -105,7 +113,7 @@ class Controls:
         self.derivation = _hooked(DerivationView(layout=w.Layout(width="100%")), "bw-derivation")
 
         self.dataset_select = w.Dropdown(
-            options=list(datasets.NAMES), description="dataset", style=narrow
+            options=dataset_options(settings), description="dataset", style=narrow
         )
         self.dataset_select.add_class("bw-dataset")
         self.noise_slider = w.FloatSlider(
@@ -155,6 +163,14 @@ class Controls:
             layout=w.Layout(width="340px"),
         )
         self.file_text.add_class("bw-file")
+        self.upload = _hooked(
+            w.FileUpload(accept=".csv,text/csv", multiple=False, description="CSV…"), "bw-upload"
+        )
+        self.upload.tooltip = "Your data: a CSV of numbers, inputs first, targets last"
+        self.upload_outputs = w.BoundedIntText(
+            value=1, min=1, max=MAX_NEURONS, description="target columns", style=narrow,
+            layout=w.Layout(width="190px"),
+        )  # fmt: skip
         self.save_button = _button("Save", "save", "bw-save")
         self.load_button = _button("Load", "folder-open", "bw-load")
         self._link(settings)
@@ -215,6 +231,12 @@ class Controls:
         settings = w.VBox(
             [
                 _row(self.dataset_select, self.noise_slider, self.test_slider),
+                _row(
+                    w.HTML("Your data, a CSV of numbers (inputs, then targets):"),
+                    self.upload,
+                    self.upload_outputs,
+                    align_items="center",
+                ),  # fmt: skip
                 _row(self.mode_select, self.batch_slider),
                 _row(self.hidden_text, self.add_layer_button, self.remove_layer_button),
                 _row(self.activation_select, self.output_select, self.seed_text),
@@ -242,11 +264,21 @@ class Controls:
         """What the controls allow for the current data: noise and test fraction only for
         sampled data, the batch slider only in mini-batch mode and at most N, the instance
         slider over the training set."""
-        self.noise_slider.disabled = self.test_slider.disabled = not settings.sampled
+        self.show_datasets(settings, settings.dataset)
+        self.noise_slider.disabled = not settings.sampled
+        self.test_slider.disabled = not (settings.sampled or settings.dataset == OWN)
         self.batch_slider.layout.display = None if settings.mode == "mini-batch" else "none"
         self.batch_slider.max = max(2, n_train)
         self.batch_slider.value = settings.batch_size  # the max may have clamped it
         self.instance_slider.max = n_train - 1
+
+    def show_datasets(self, settings: Settings, dataset: str) -> None:
+        """The dataset menu with your data once there is some (``settings.own``), ``dataset``
+        chosen in it (and so in the settings, which the menu is linked to)."""
+        options = dataset_options(settings)
+        if list(self.dataset_select.options) != options:
+            self.dataset_select.options = options  # selects the first; the link follows
+        self.dataset_select.value = dataset
 
     def show_playing(self, playing: bool) -> None:
         """The play button says what pressing it will do."""

@@ -357,3 +357,21 @@ def load_state(path: str | PathLike) -> dict:
         return check_state(data)
     except (TypeError, ValueError) as error:
         raise type(error)(f"{str(path)!r}: {error}") from None
+
+
+class Saving:
+    """The playground's ``save`` and ``load`` (mixed into ``Playground``)."""
+
+    def save(self, path) -> None:
+        """Write this playground (settings, your data, weights, selection, place in training)
+        as JSON, so a lecturer can hand a class the exact worked example."""
+        save_state(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """A playground exactly as ``save`` wrote it; a bad file raises ValueError or TypeError
+        and creates nothing."""
+        state = load_state(path)
+        pg = cls(**playground_kwargs(state))
+        apply_state(pg, state)
+        return pg

@@ -27,7 +27,7 @@ from ...engine import datasets
 from ...engine import validation as check
 from ...engine.validation import DivergenceError
 from ..demo import StepThrough
-from . import files
+from . import files, sources
 from .controls import Controls
 from .layers import HiddenLayers
 from .player import Player
@@ -50,13 +50,14 @@ from .settings import (  # noqa: F401 - also importable from here, their home un
     slider_learning_rate,
     with_play_options,
 )
+from .your_data import YourData
 
 DATA = ("dataset", "noise", "test_fraction", "n")  # settings whose change means new data
 NETWORK = ("activation", "output_activation", "seed", "hidden")  # … a new network
 MODE = ("mode", "batch_size")  # … another way to go through the same epoch
 
 
-class Playground(w.VBox):
+class Playground(files.Saving, w.VBox):
     """A multi-layer perceptron to click, drag, train and derive, in one widget.
 
     Parameters
@@ -74,6 +75,12 @@ class Playground(w.VBox):
     seed : int
         Seed of the initial weights; reset returns to exactly them.
     noise, test_fraction, n, batch_size : dataset and mini-batch settings.
+    net : MLP, optional
+        Your own network, shown and trained as it is (``pg.net is net``): its sizes,
+        activations and weights; Reset returns to the weights it had when given.
+    X, Y : array-likes, optional
+        Your own data instead of a dataset (``X`` a DataFrame with ``target="column"`` too);
+        see ``set_data``.
     epochs_per_second, cpu_share : how Play runs (see ``Player``): epochs per second, two-way
         with the speed dial (None: as fast as it goes); the share of one core it may use.
 
@@ -102,9 +109,10 @@ class Playground(w.VBox):
     )
 
     def __init__(
-        self, *args, epochs_per_second: float | None = None, cpu_share=None, **kwargs
-    ) -> None:
-        self.settings = Settings(*args, **kwargs)
+        self, *args, epochs_per_second=None, cpu_share=None, net=None, X=None, Y=None,
+        target=None, **kwargs,
+    ) -> None:  # fmt: skip
+        self.settings, self._given = sources.settings_of(args, kwargs, net, X, Y, target)
         speed = check_speed(epochs_per_second)
         player = Player(self, cpu_share)  # checks cpu_share before anything is built
         self.learning_rate = self.settings.learning_rate
@@ -121,6 +129,7 @@ class Playground(w.VBox):
             self.settings, self.controls.lr_input, self.controls.lr_presets, self.say
         )
         self.presenter = Presenter(self)
+        self.your_data = YourData(self)
         self.player = player
         self._quiet = False  # True while the playground changes its own settings and controls
         self._build(data=True)
@@ -177,7 +186,7 @@ class Playground(w.VBox):
         keep = None if data or old is None else (old.X, old.Y, old.X_test, old.Y_test)
         was_quiet, self._quiet = self._quiet, True
         try:
-            self.session = self.settings.session(keep)
+            self.session = self.settings.session(keep, self._given)
             self.controls.show_settings(self.settings, len(self.X))
             if data:
                 self.controls.instance_slider.value = datasets.first_informative(self.X)
@@ -198,6 +207,12 @@ class Playground(w.VBox):
             self.say(str(error), error=True)
             return
         self.say(said)
+
+    def set_data(self, X, Y=None, target=None) -> None:
+        """Train on your own data: ``X`` (N, d) and ``Y`` (N, k) or (N,), or ``X`` a DataFrame
+        and ``target`` its target column(s). A network sized for it starts again; bad data
+        raises naming the row and column, and nothing changes."""
+        self.your_data.set(X, Y, target)
 
     def configure(self, **settings) -> None:
         """Change several settings at once (``pg.configure(dataset="moons", hidden=[4])``),
@@ -328,21 +343,7 @@ class Playground(w.VBox):
         from "Receive input" whenever the network or the data change."""
         return self.presenter.demo
 
-    # -- files and pictures ----------------------------------------------------------------
-
-    def save(self, path) -> None:
-        """Write this playground (settings, weights, selection, place in training) as JSON, so
-        a lecturer can hand a class the exact worked example."""
-        files.save_state(self, path)
-
-    @classmethod
-    def load(cls, path) -> Playground:
-        """A playground exactly as ``save`` wrote it; a bad file raises ValueError or TypeError
-        and creates nothing."""
-        state = files.load_state(path)
-        pg = cls(**files.playground_kwargs(state))
-        files.apply_state(pg, state)
-        return pg
+    # -- pictures (save and load: ``files.Saving``) -------------------------------------------
 
     def _ipython_display_(self) -> None:
         """The widget, after a picture of it for where no kernel runs (``fallback``)."""

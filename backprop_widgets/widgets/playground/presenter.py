@@ -107,6 +107,8 @@ class Presenter:
         else:
             self.surface.update(pg.net, session.X, session.Y, session.X_test, session.Y_test)
             self.slice_view.learning_rate = pg.learning_rate  # configure() may have changed it
+        if "your_data" in vars(pg):
+            self.surface.on_draw(pg.your_data.drawn, pg.your_data.classes())
         self.slice_throttle.reset()
 
     def story(self) -> Story:

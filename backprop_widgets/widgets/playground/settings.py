@@ -16,6 +16,7 @@ import traitlets
 from ...engine import datasets
 from ...engine import validation as check
 from ...engine.mlp import MLP
+from ...engine.own_data import check_reachable
 from ...engine.session import TrainingSession
 
 LEARNING_RATE_RANGE = (1e-3, 10.0)  # the η log slider, 10^-3 … 10^1
@@ -30,6 +31,7 @@ MODES = ("online", "mini-batch", "full batch")
 ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "linear"]
 SPEED_RANGE = (0.1, 10_000.0)  # epochs per second while playing; None is as fast as it goes
 CPU_SHARE_VARIABLE = "BACKPROP_WIDGETS_CPU_SHARE"  # a hub's default cap, set in the environment
+OWN = "own"  # the dataset name of your own data (``Playground(X=..., Y=...)``, drawn points)
 
 
 class SettingError(traitlets.TraitError, ValueError):
@@ -165,11 +167,11 @@ def check_cpu_share(value, name: str = "cpu_share") -> float:
 
 
 def with_play_options(signature: inspect.Signature) -> inspect.Signature:
-    """The settings' signature with the keyword-only options of how Play runs: the
-    playground's constructor as ``help()`` shows it."""
+    """The settings' signature with the keyword-only options of how Play runs and your own
+    network and data: the playground's constructor as ``help()`` shows it."""
     options = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None)
-        for name in ("epochs_per_second", "cpu_share")
+        for name in ("epochs_per_second", "cpu_share", "net", "X", "Y", "target")
     ]
     return signature.replace(parameters=[*signature.parameters.values(), *options])
 
@@ -200,7 +202,7 @@ def _bounded_integer(value, name: str, low: int, high: int, why: str = "") -> in
 # constructor runs them all before keeping anything; setting one trait later runs its own.
 CHECKS: dict = {
     "mode": lambda v: _choice(v, "mode", MODES),
-    "dataset": lambda v: _choice(v, "dataset", datasets.NAMES),
+    "dataset": lambda v: _choice(v, "dataset", (*datasets.NAMES, OWN)),
     "activation": lambda v: _choice(v, "activation", ACTIVATION_NAMES),
     "output_activation": lambda v: _choice(v, "output_activation", ACTIVATION_NAMES),
     "learning_rate": learning_rate_in_range,
@@ -241,6 +243,9 @@ class Settings(traitlets.HasTraits):
     Parameters are those of ``Playground``; ``output_activation=None`` means the hidden
     activation. Setting a trait to a value out of its limits raises ``SettingError`` (a
     ``ValueError``) naming it, and the trait keeps its value.
+
+    ``own`` is your own data (``sources.OwnData``, already checked), used when ``dataset`` is
+    ``"own"``; its targets must stay within the output activation's reach.
     """
 
     dataset = traitlets.Unicode("xor")
@@ -268,8 +273,10 @@ class Settings(traitlets.HasTraits):
         test_fraction: float = 0.0,
         n: int = 200,
         batch_size: int = 8,
+        own=None,
     ) -> None:
         super().__init__()
+        self.own = own
         given = {
             "dataset": dataset, "hidden": hidden, "activation": activation,
             "output_activation": activation if output_activation is None else output_activation,
@@ -277,6 +284,7 @@ class Settings(traitlets.HasTraits):
             "test_fraction": test_fraction, "n": n, "batch_size": batch_size,
         }  # fmt: skip
         values = {name: check(given[name]) for name, check in CHECKS.items()}
+        self._check_own(values["dataset"], values["output_activation"])
         with self.hold_trait_notifications():
             for name, value in values.items():
                 setattr(self, name, value)
@@ -285,7 +293,31 @@ class Settings(traitlets.HasTraits):
     def _valid(self, proposal):
         """Each setting passes its check; η, set live, may be any number in the slider's range."""
         name, value = proposal["trait"].name, proposal["value"]
-        return slider_learning_rate(value) if name == "learning_rate" else CHECKS[name](value)
+        if name == "learning_rate":
+            return slider_learning_rate(value)
+        value = CHECKS[name](value)
+        if name in ("dataset", "output_activation"):
+            self._check_own(
+                value if name == "dataset" else self.dataset,
+                value if name == "output_activation" else self.output_activation,
+            )
+        return value
+
+    def _check_own(self, dataset: str, output_activation: str) -> None:
+        """Your own data exists when it is chosen, and the output can reach its targets."""
+        if dataset != OWN:
+            return
+        if self.own is None:
+            raise SettingError(f"dataset={OWN!r} needs your data: give X and Y")
+        try:
+            check_reachable(self.own.Y, output_activation)
+        except ValueError as error:
+            raise SettingError(f"output_activation={output_activation!r}: {error}") from None
+
+    @traitlets.observe("test_fraction")
+    def _split_own(self, change) -> None:
+        if self.own is not None:
+            self.own = self.own.resplit(change["new"])
 
     # -- what follows from them ------------------------------------------------------------
 
@@ -303,6 +335,8 @@ class Settings(traitlets.HasTraits):
 
     def data(self) -> tuple:
         """The training and test data of these settings: (X, Y, X_test, Y_test)."""
+        if self.dataset == OWN:
+            return self.own.parts()
         if not self.sampled:
             X, Y = datasets.load(self.dataset)
             return X, Y, X[:0], Y[:0]
@@ -316,14 +350,18 @@ class Settings(traitlets.HasTraits):
         slider, whose range ends there, would."""
         self.batch_size = min(self.batch_size, max(MIN_BATCH_SIZE, n_train))
 
-    def session(self, data: tuple | None = None) -> TrainingSession:
+    def session(self, data: tuple | None = None, given=None) -> TrainingSession:
         """A fresh network of these settings (same seed, same initial weights) in a training
         session on ``data`` = (X, Y, X_test, Y_test), the settings' own data by default. A
-        batch size larger than the training set is lowered to it."""
+        batch size larger than the training set is lowered to it. ``given`` (a
+        ``sources.GivenNetwork``) is used instead, at its given weights, while it fits."""
         X, Y, X_test, Y_test = self.data() if data is None else data
         self.fit_batch_size(len(X))
         sizes = [X.shape[1], *self.hidden, Y.shape[1]]
-        net = MLP(sizes, self.activation, self.output_activation, seed=self.seed)
+        if given is not None and given.fits(self, sizes):
+            net = given.fresh()
+        else:
+            net = MLP(sizes, self.activation, self.output_activation, seed=self.seed)
         return TrainingSession(net, X, Y, X_test, Y_test, self.learning_rate, self.updates_batch)
 
     def checked(self, **changes) -> Settings:
@@ -332,10 +370,11 @@ class Settings(traitlets.HasTraits):
         unknown = sorted(set(changes) - set(ARGUMENTS))
         if unknown:
             raise TypeError(f"unknown setting(s) {unknown}; the settings are {list(ARGUMENTS)}")
-        return Settings(**{**self.as_dict(), **changes})
+        return Settings(**{**self.as_dict(), **changes}, own=self.own)
 
     def update(self, other: Settings) -> None:
         """Take every setting of ``other`` (already checked)."""
+        self.own = other.own
         for name in ARGUMENTS:
             setattr(self, name, getattr(other, name))
 
