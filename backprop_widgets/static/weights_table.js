@@ -18,8 +18,9 @@ function selectText(node) {
   selection.addRange(range);
 }
 
-// A box wide enough for its number (in ch of the code font), at least 6.
-const boxWidth = (text) => `${Math.max(6, text.length + 1)}ch`;
+// Every box of a layer's table as wide as its longest number (in ch of the code font), so
+// the columns line up; at least 6.
+const boxWidth = (texts) => `${Math.max(6, ...texts.map((text) => text.length + 1))}ch`;
 
 function render({ model, el }) {
   const root = html("div", "bw-weights-table", el);
@@ -45,12 +46,14 @@ function render({ model, el }) {
   hide.type = "button";
 
   let boxes = new Map(); // "l,i,j" -> input
+  let grids = []; // [table, its keys] per layer
   let tablesShown = null;
   let pending = null; // the box whose entry was sent, until Python answers
 
   function build() {
     layers.replaceChildren();
     boxes = new Map();
+    grids = [];
     for (const layer of model.get("tables")) {
       const block = html("section", "bw-weights-layer", layers);
       const heading = html("div", "bw-weights-title", block);
@@ -59,6 +62,7 @@ function render({ model, el }) {
       html("div", "bw-weights-legend", block, `rows ${layer.rows_are}; columns ${layer.columns_are}`);
       const scroller = html("div", "bw-weights-scroll", block);
       const table = html("table", "", scroller);
+      grids.push([table, layer.keys.flat()]);
       const head = html("tr", "", html("thead", "", table));
       html("th", "bw-weights-corner", head, "i \\ j").scope = "col";
       for (const column of layer.columns) html("th", "", head, column).scope = "col";
@@ -67,7 +71,8 @@ function render({ model, el }) {
         const row = html("tr", "", body);
         html("th", "", row, label).scope = "row";
         layer.keys[i].forEach((key, n) => {
-          const input = html("input", "bw-weights-input", html("td", "", row));
+          const cell = html("td", key.endsWith(",bias") ? "bw-weights-bias" : "", row);
+          const input = html("input", "bw-weights-input", cell);
           Object.assign(input, { type: "text", inputMode: "decimal", autocomplete: "off", spellcheck: false });
           input.dataset.weight = key;
           input.title = layer.names[i][n];
@@ -115,21 +120,20 @@ function render({ model, el }) {
     revision = model.get("revision");
     const refused = model.get("error") !== "";
     const values = model.get("values");
+    const invalid = model.get("refused"); // the key of the box whose entry was refused, or ""
     for (const [key, input] of boxes) {
       const text = values[key] ?? "";
-      const wasPending = input === pending && answered;
-      if (wasPending) {
-        input.classList.remove("bw-pending");
-        input.toggleAttribute("aria-invalid", refused);
-      }
+      const answer = input === pending && answered;
+      if (answer) input.classList.remove("bw-pending");
       // Keep what a person is typing into a box (not yet sent); everything else shows Python's.
-      if (editing(input) && input === document.activeElement && !wasPending) continue;
+      if (editing(input) && input === document.activeElement && !answer) continue;
+      input.toggleAttribute("aria-invalid", key === invalid);
       if (input.dataset.shown !== text || input.value !== text) {
         input.value = text;
         input.dataset.shown = text;
-        input.style.width = boxWidth(text);
       }
     }
+    for (const [table, keys] of grids) table.style.setProperty("--bw-box", boxWidth(keys.map((key) => values[key] ?? "")));
     if (answered) pending = null;
     error.textContent = model.get("error");
     note.textContent = refused ? "" : model.get("note");

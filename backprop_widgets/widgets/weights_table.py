@@ -120,8 +120,9 @@ class WeightsTable(anywidget.AnyWidget):
 
     Traits (synced): ``tables`` (each layer's titles, labels and keys, from ``layer_tables``),
     ``values`` (key "l,i,j" → the exact number as text), ``code`` (``python_code()``),
-    ``error`` and ``note`` (what the last edit did), ``undo_label`` (what Undo would undo; ""
-    disables the button), ``revision`` (counts every answer, so the browser puts a refused
+    ``error`` and ``note`` (what the last edit did), ``refused`` (the key of the box whose
+    entry ``error`` refuses, marked ``aria-invalid``), ``undo_label`` (what Undo would undo;
+    "" disables the button), ``revision`` (counts every answer, so the browser puts a refused
     entry back even when the message repeats).
     """
 
@@ -134,6 +135,7 @@ class WeightsTable(anywidget.AnyWidget):
     error = traitlets.Unicode("").tag(sync=True)
     note = traitlets.Unicode("").tag(sync=True)
     undo_label = traitlets.Unicode("").tag(sync=True)
+    refused = traitlets.Unicode("").tag(sync=True)
     revision = traitlets.Int(0).tag(sync=True)
 
     def __init__(self, net: MLP, on_edit: Callable[[Parameter], object] | None = None) -> None:
@@ -172,7 +174,7 @@ class WeightsTable(anywidget.AnyWidget):
         self._undo.clear()
         with self.hold_sync():
             self.tables = layer_tables(net)
-            self.error = self.note = ""
+            self.error = self.note = self.refused = ""
             self._show_numbers()
 
     def refresh(self) -> bool:
@@ -212,13 +214,14 @@ class WeightsTable(anywidget.AnyWidget):
         self.refresh()
         if not self._undo:
             with self.hold_sync():
-                self.error, self.note = "", "Nothing to undo."
+                self.error = self.refused = ""
+                self.note = "Nothing to undo."
                 self.revision += 1
             return None
         parameter, before = self._undo.pop()
         self._net.set_parameter(*parameter, before)
         with self.hold_sync():
-            self.error = ""
+            self.error = self.refused = ""
             self.note = f"Undone: {theta_name(*parameter)} = {number_code(before)} again."
             self._show_numbers()
         self._told(parameter)
@@ -240,8 +243,10 @@ class WeightsTable(anywidget.AnyWidget):
             else:
                 raise ValueError(f"unknown message type {kind!r}")
         except (TypeError, ValueError) as error:
+            key = content.get("weight") if isinstance(content, dict) else None
             with self.hold_sync():
                 self.error, self.note = f"Refused: {error}", ""
+                self.refused = key if isinstance(key, str) and key in self.values else ""
                 self.revision += 1
 
     def _address(self, key: object) -> Parameter:
@@ -257,7 +262,7 @@ class WeightsTable(anywidget.AnyWidget):
         before = self._net.get_parameter(*parameter)
         if number_code(before) == number_code(value):
             with self.hold_sync():
-                self.error = ""
+                self.error = self.refused = ""
                 self.note = f"{theta_name(*parameter)} is {number_code(value)} already."
                 self.revision += 1
             return
@@ -265,7 +270,7 @@ class WeightsTable(anywidget.AnyWidget):
         self._undo.append((parameter, before))
         del self._undo[:-UNDO_LEVELS]
         with self.hold_sync():
-            self.error = ""
+            self.error = self.refused = ""
             self.note = (
                 f"{theta_name(*parameter)} = {number_code(value)} (was {number_code(before)})."
             )

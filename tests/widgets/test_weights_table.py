@@ -160,10 +160,13 @@ def test_a_message_that_is_no_object_is_refused(table, net):
     assert "a message must be an object" in table.error and bits(net) == before
 
 
-def test_the_next_good_edit_clears_the_error(table):
+def test_the_refused_box_is_named_until_the_next_good_edit_clears_the_error(table):
     message(table, type="edit", weight="0,0,0", text="abc")
+    assert table.refused == "0,0,0"
+    message(table, type="edit", weight=["0,0,0"], text="1")
+    assert table.refused == "" and "weight must be" in table.error
     message(table, type="edit", weight="0,0,0", text="1.5")
-    assert table.error == "" and table.values["0,0,0"] == "1.5"
+    assert table.error == "" and table.refused == "" and table.values["0,0,0"] == "1.5"
 
 
 @pytest.mark.parametrize(
