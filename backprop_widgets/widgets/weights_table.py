@@ -143,6 +143,7 @@ class WeightsTable(anywidget.AnyWidget):
         self.on_edit = on_edit
         self._net: MLP | None = None
         self._shown = b""  # the bytes of the parameters last sent
+        self._shown_structure: tuple = ()  # bias and the weights' shapes last shown
         self._undo: list[tuple[Parameter, float]] = []  # (parameter, its value before the edit)
         self.attach(net)
         self.on_msg(self.on_browser_message)
@@ -172,6 +173,7 @@ class WeightsTable(anywidget.AnyWidget):
             raise TypeError(f"net must be a backprop_widgets.MLP; got {type(net).__name__}")
         self._net = net
         self._undo.clear()
+        self._shown_structure = self._structure()
         with self.hold_sync():
             self.tables = layer_tables(net)
             self.error = self.note = self.refused = ""
@@ -180,7 +182,11 @@ class WeightsTable(anywidget.AnyWidget):
     def refresh(self) -> bool:
         """Read the network's numbers again (training moved them); send them only when they
         changed, and return whether they did. A change made outside the table clears the
-        undo history: its edits were made on numbers that are gone."""
+        undo history: its edits were made on numbers that are gone. A network whose sizes
+        changed in place is shown anew, as ``attach`` does."""
+        if self._structure() != self._shown_structure:
+            self.attach(self._net)
+            return True
         if self._parameter_bytes() == self._shown:
             return False
         self._undo.clear()
@@ -282,6 +288,10 @@ class WeightsTable(anywidget.AnyWidget):
             self.on_edit(parameter)
 
     # -- what is sent ----------------------------------------------------------------------
+
+    def _structure(self) -> tuple:
+        net = self._net
+        return net.bias, tuple(W.shape for W in net.weights)
 
     def _parameter_bytes(self) -> bytes:
         net = self._net

@@ -275,6 +275,14 @@ def test_attach_shows_another_network_and_clears_the_history(table, net):
     assert table.net is net
 
 
+def test_refresh_rebuilds_the_tables_of_a_network_resized_in_place(table, net):
+    net.weights[1] = np.zeros((2, 3))
+    net.biases[1] = np.zeros(2)
+    net.sizes[2] = 2
+    assert table.refresh() is True
+    assert table.tables[1]["rows"] == ["1", "2"] and table.values["1,1,2"] == "0.0"
+
+
 @pytest.mark.parametrize("bad", [None, "net", [2, 2, 1]])
 def test_attach_refuses_what_is_no_network(table, net, bad):
     with pytest.raises(TypeError, match="net must be a backprop_widgets.MLP"):
