@@ -144,7 +144,7 @@ def test_changing_to_data_of_another_width_rebuilds_the_network(first, second):
     pg = bw.Playground(dataset=first)
     pg.dataset_select.value = second
     assert pg.net.sizes[0] == pg.X.shape[1] and pg.message.value == ""
-    pg._guarded(pg.step)
+    pg.player.guarded(pg.step)
     assert pg.updates == 1
 
 
@@ -191,7 +191,7 @@ def test_divergence_inside_an_epoch_run_keeps_the_books():
 def test_a_step_whose_loss_overflows_is_refused_with_a_message():
     pg = bw.Playground("sine", [8], "linear", "linear", 10.0)
     for _ in range(30):
-        pg._guarded(pg.step)
+        pg.player.guarded(pg.step)
         if "diverged" in pg.message.value:
             break
     assert "diverged" in pg.message.value

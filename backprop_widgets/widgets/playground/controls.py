@@ -212,6 +212,7 @@ class Controls:
         # E against the selected weight, and the decision surface: filled with the first network.
         self.slice_box = w.Box(layout=w.Layout(width="100%"))
         self.surface_box = w.Box(layout=w.Layout(width="100%"))
+        self.weights_box = w.Box(layout=w.Layout(width="100%"))  # the weights table
         self.views = w.Tab(
             [w.Box([self.loss_view]), self.derivation, self.slice_box, self.surface_box],
             titles=VIEW_TITLES,
@@ -241,6 +242,8 @@ class Controls:
                 _row(self.hidden_text, self.add_layer_button, self.remove_layer_button),
                 _row(self.activation_select, self.output_select, self.seed_text),
                 _row(self.file_text, self.save_button, self.load_button, align_items="center"),
+                w.HTML("<b>Every weight, exactly</b> (type a number and press Enter):"),
+                self.weights_box,
             ]
         )
         # The demo is built when its panel is first opened (``Playground.demo``).

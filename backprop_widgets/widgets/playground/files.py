@@ -16,9 +16,12 @@ from __future__ import annotations
 import json
 from os import PathLike
 
+import numpy as np
+
 from ...engine import datasets
 from ...engine import validation as check
 from ...engine.mlp import MLP
+from . import sources
 from .settings import (  # noqa: F401 - the limits a file is checked against, for its readers
     ACTIVATION_NAMES,
     ARGUMENTS,
@@ -28,6 +31,7 @@ from .settings import (  # noqa: F401 - the limits a file is checked against, fo
     MIN_BATCH_SIZE,
     MODES,
     NOISE_RANGE,
+    OWN,
     TEST_FRACTION_RANGE,
     Settings,
     as_slider_keeps,
@@ -35,7 +39,7 @@ from .settings import (  # noqa: F401 - the limits a file is checked against, fo
 )
 
 FORMAT = "backprop_widgets.Playground"
-VERSION = 1
+VERSION = 2  # 2 added "data", your own rows; version 1 files are read too
 
 MAX_LOSS_POINTS = 1000  # LossHistory's capacity
 
@@ -61,6 +65,7 @@ FIELDS = (
     "train_loss",
     "test_loss",
     "net",
+    "data",
 )
 
 
@@ -90,6 +95,7 @@ def playground_state(pg) -> dict:
         "train_loss": [list(point) for point in session.train_history.points],
         "test_loss": [list(point) for point in session.test_history.points],
         "net": pg.net.to_dict(),
+        "data": None if settings.dataset != OWN else settings.own.to_json(),
     }
 
 
@@ -147,11 +153,31 @@ def _hidden(data: dict) -> list[int]:
         raise ValueError(f"{_name('hidden')}: {error}") from None
 
 
-def _training_set(dataset: str, n: int, noise: float, test_fraction: float) -> tuple:
+def _training_set(dataset: str, n: int, noise: float, test_fraction: float, own) -> tuple:
     """The playground's training data for these settings, as the playground makes it:
     X of shape (N, n_inputs), Y of shape (N, n_outputs)."""
-    settings = Settings(dataset, noise=noise, test_fraction=test_fraction, n=n)
+    settings = Settings(dataset, noise=noise, test_fraction=test_fraction, n=n, own=own)
     return settings.data()[:2]
+
+
+def _own(data: dict, output: str):
+    """Your rows from ``state["data"]``: X, Y and which rows are test rows."""
+    rows = data["data"]
+    if not isinstance(rows, dict) or sorted(rows) != ["X", "Y", "test"]:
+        raise TypeError(f'{_name("data")} must be an object with "X", "Y" and "test"; got {rows!r}')
+    try:
+        X, Y = sources.read(rows["X"], rows["Y"])
+        sources.check_rows(X, Y, output)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{_name('data')}: {error}") from None
+    test = rows["test"]
+    if not isinstance(test, list) or len(test) != len(X) or any(type(t) is not bool for t in test):
+        raise TypeError(
+            f'{_name("data")}["test"] must be {len(X)} true/false flags, one per row; got {test!r}'
+        )
+    if all(test):
+        raise ValueError(f'{_name("data")}["test"]: at least one row must be for training')
+    return sources.OwnData(X, Y, np.array(test, dtype=bool))
 
 
 def _loss_points(data: dict, key: str, epoch: int) -> list[list[float]]:
@@ -192,6 +218,8 @@ def _net(data: dict, sizes: list[int], activation: str, output: str, seed: int) 
         "seed": (net.seed, seed),
         "bias": (net.bias, True),
     }
+    if net.seed is None:  # a network given with its own weights (Playground(net=...))
+        del expected["seed"]
     for key, (got, want) in expected.items():
         if got != want:
             raise ValueError(
@@ -217,11 +245,13 @@ def check_state(data: object) -> dict:
             f"{_name('format')} must be {FORMAT!r}: this is not a saved playground; got "
             f"{data.get('format')!r}"
         )
-    if data.get("version") != VERSION:
+    if data.get("version") not in (1, VERSION):
         raise ValueError(
-            f"{_name('version')} must be {VERSION} (this version of backprop_widgets reads "
-            f"version {VERSION} files); got {data.get('version')!r}"
+            f"{_name('version')} must be 1 or {VERSION} (the versions this backprop_widgets "
+            f"reads); got {data.get('version')!r}"
         )
+    if data["version"] == 1:
+        data = {**data, "version": VERSION, "data": None}
     missing = [key for key in FIELDS if key not in data]
     if missing:
         raise ValueError(f"state is missing the field(s) {missing}")
@@ -229,20 +259,28 @@ def check_state(data: object) -> dict:
     if unknown:
         raise ValueError(f"state has unknown field(s) {unknown}; expected only {list(FIELDS)}")
 
-    dataset = _choice(data, "dataset", datasets.NAMES)
+    dataset = _choice(data, "dataset", (*datasets.NAMES, OWN))
     noise = _number(data, "noise", *NOISE_RANGE)
     test_fraction = _number(data, "test_fraction", *TEST_FRACTION_RANGE)
     n = _integer(data, "n", 2, MAX_SAMPLES)
-    X, Y = _training_set(dataset, n, noise, test_fraction)
+    output = _choice(data, "output_activation", ACTIVATION_NAMES)
+    if (dataset == OWN) != (data["data"] is not None):
+        raise ValueError(
+            f'{_name("data")} must hold your rows when {_name("dataset")} is "own", and be '
+            f"null otherwise; got dataset {dataset!r} with data {type(data['data']).__name__}"
+        )
+    own = _own(data, output) if dataset == OWN else None
+    X, Y = _training_set(dataset, n, noise, test_fraction, own)
     n_train = len(X)
-    has_test = dataset in datasets.SAMPLED and test_fraction > 0
+    has_test = (dataset in datasets.SAMPLED and test_fraction > 0) or (
+        own is not None and bool(own.is_test.any())
+    )
     mode = _choice(data, "mode", MODES)
     batch_size = _integer(data, "batch_size", MIN_BATCH_SIZE, max(MIN_BATCH_SIZE, n_train))
     learning_rate = _learning_rate(data)
     seed = _integer(data, "seed", 0, MAX_SEED)
     hidden = _hidden(data)
     activation = _choice(data, "activation", ACTIVATION_NAMES)
-    output = _choice(data, "output_activation", ACTIVATION_NAMES)
     instance = _integer(data, "instance", 0, n_train - 1)
     epoch = _integer(data, "epoch", 0)
     updates = _integer(data, "updates", 0)
@@ -290,13 +328,19 @@ def check_state(data: object) -> dict:
         "train_loss": train_loss,
         "test_loss": test_loss,
         "net": net,
+        "data": None if own is None else own.to_json(),
     }
 
 
 def playground_kwargs(state: dict) -> dict:
-    """The ``Playground(...)`` arguments of a (checked) state: its settings, without weights."""
+    """The ``Playground(...)`` arguments of a (checked) state: its settings, without weights;
+    your rows as ``X`` and ``Y`` (split again as saved by ``apply_state``)."""
     state = check_state(state)
-    return {name: state[name] for name in ARGUMENTS}
+    kwargs = {name: state[name] for name in ARGUMENTS}
+    if state["data"] is not None:
+        del kwargs["dataset"]
+        kwargs["X"], kwargs["Y"] = state["data"]["X"], state["data"]["Y"]
+    return kwargs
 
 
 def apply_state(pg, state: dict) -> None:
@@ -308,7 +352,9 @@ def apply_state(pg, state: dict) -> None:
     state = check_state(state)
     net = MLP.from_dict(state["net"])
     pg.selected = None  # no derivation typeset for each intermediate network
-    pg.configure(**playground_kwargs(state))  # pauses; data and network from these settings
+    own = None if state["data"] is None else _own(state, state["output_activation"])
+    settings = {name: state[name] for name in ARGUMENTS}
+    pg.configure(**settings, own=own)  # pauses; data and network from these settings
     if pg.net.sizes != net.sizes:
         raise RuntimeError(f"the playground built {pg.net.sizes}, not the saved {net.sizes}")
     pg.net.restore(net.snapshot())

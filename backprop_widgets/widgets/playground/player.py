@@ -224,3 +224,18 @@ class Player:
                 session.step()
                 made += 1
         return made
+
+    def guarded(self, action) -> None:
+        """Step or Epoch pressed: ``action()``, and what stopped it said in the message line
+        (divergence, with the views where it stopped; a NaN weight set by hand)."""
+        pg = self.pg
+        try:
+            action()
+        except DivergenceError as error:
+            pg.refresh()
+            pg.say(str(error), error=True)
+            return
+        except (TypeError, ValueError) as error:
+            pg.say(f"Refused: {error}", error=True)
+            return
+        pg.say("")

@@ -25,7 +25,6 @@ import traitlets
 
 from ...engine import datasets
 from ...engine import validation as check
-from ...engine.validation import DivergenceError
 from ..demo import StepThrough
 from . import files, sources
 from .controls import Controls
@@ -148,15 +147,15 @@ class Playground(files.Saving, w.VBox):
         c = self.controls
         c.network.on_msg(self.selection.on_diagram_message)
         c.play_button.on_click(lambda _: self.pause() if self.playing else self.play())
-        c.step_button.on_click(lambda _: self._guarded(self.step))
-        c.epoch_button.on_click(lambda _: self._guarded(self.step_epoch))
+        c.step_button.on_click(lambda _: self.player.guarded(self.step))
+        c.epoch_button.on_click(lambda _: self.player.guarded(self.step_epoch))
         c.reset_button.on_click(lambda _: self.reset())
         c.add_layer_button.on_click(lambda _: self.layers.change(add_layer=True))
         c.remove_layer_button.on_click(lambda _: self.layers.change(add_layer=False))
         c.save_button.on_click(lambda _: self.say(*files.save_from_ui(self)))
         c.load_button.on_click(lambda _: self.say(*files.load_from_ui(self)))
         c.instance_slider.observe(self.presenter.instance_moved, "value")
-        c.panels.observe(lambda _: self.presenter.sync_demo(), "selected_index")
+        c.panels.observe(lambda _: self.presenter.panel_opened(), "selected_index")
         c.derivation.observe(lambda _: self.presenter.derivation.request(True), "show_sympy")
         self.settings.observe(self._on_setting, list(ARGUMENTS))
         self.observe(self.selection.changed, "selected")
@@ -176,6 +175,7 @@ class Playground(files.Saving, w.VBox):
     instance = property(lambda self: self.controls.instance_slider.value, doc="Instance shown.")
     play_stats = property(lambda self: self.player.stats, doc="Frames, updates and seconds.")
     slice_view = property(lambda self: self.presenter.slice_view, doc="The E(θ) slice.")
+    weights_table = property(lambda self: self.presenter.weights_table, doc="θ, exactly.")
     surface = property(lambda self: self.presenter.surface, doc="The decision surface.")
 
     # -- building from the settings --------------------------------------------------------
@@ -221,6 +221,8 @@ class Playground(files.Saving, w.VBox):
         self.pause()
         self._quiet = True
         try:
+            self.settings.own = checked.own
+            self.controls.show_datasets(checked, checked.dataset)  # the menu, with your data
             self.settings.update(checked)
         finally:
             self._quiet = False
@@ -284,18 +286,6 @@ class Playground(files.Saving, w.VBox):
         self.pause()
         self._build()
         self.say(f"Reset to the initial weights of seed {self.settings.seed}.")
-
-    def _guarded(self, action) -> None:
-        try:
-            action()
-        except DivergenceError as error:
-            self._show(derive=True)
-            self.say(str(error), error=True)
-            return
-        except (TypeError, ValueError) as error:  # e.g. a NaN weight set by hand
-            self.say(f"Refused: {error}", error=True)
-            return
-        self.say("")
 
     # -- selection, the θ slider, messages from the browser --------------------------------
 

@@ -21,7 +21,10 @@ from ..demo import StepThrough
 from ..derivation_panel import derivation_state
 from ..slice_view import ErrorSlice
 from ..surface_view import DecisionSurface
+from ..weights_table import WeightsTable
 from .story import Story, story_of
+
+SETTINGS_PANEL = 1  # the settings' place in ``Controls.panels`` (the demo is 0)
 
 
 class Throttle:
@@ -83,6 +86,8 @@ class Presenter:
         self.pg = pg
         self.slice_view: ErrorSlice | None = None
         self.surface: DecisionSurface | None = None
+        self.weights_table: WeightsTable | None = None
+        self.table_throttle = Throttle(0.5)
         self.slice_throttle = Throttle(0.2)
         self.slider_throttle = Throttle(0.2)
         self.derivation_throttle = Throttle(1.0)
@@ -102,9 +107,13 @@ class Presenter:
             self.surface = DecisionSurface(
                 pg.net, session.X, session.Y, session.X_test, session.Y_test
             )
+            self.weights_table = WeightsTable(pg.net, on_edit=pg.selection.set_by_hand)
             pg.slice_box.children = [self.slice_view]
             pg.surface_box.children = [self.surface]
+            pg.weights_box.children = [self.weights_table]
         else:
+            if self.weights_table.net is not pg.net:
+                self.weights_table.attach(pg.net)
             self.surface.update(pg.net, session.X, session.Y, session.X_test, session.Y_test)
             self.slice_view.learning_rate = pg.learning_rate  # configure() may have changed it
         if "your_data" in vars(pg):
@@ -153,6 +162,10 @@ class Presenter:
         if not pg.playing or self.slice_throttle.due():
             self.show_slice(story)
         self.surface.request_update()
+        if pg.panels.selected_index == SETTINGS_PANEL and (
+            not pg.playing or self.table_throttle.due()
+        ):
+            self.weights_table.refresh()
         if readouts:
             pg.controls.instance_label.value = story.label
             pg.status.value = self.status(story, trace.error, loss)
@@ -272,6 +285,12 @@ class Presenter:
             )
             pg.demo_box.children = [self._demo]
         return self._demo
+
+    def panel_opened(self) -> None:
+        """The demo or the settings (with the weights table) opened: up to date."""
+        self.sync_demo()
+        if self.pg.panels.selected_index == SETTINGS_PANEL:
+            self.weights_table.refresh()
 
     def sync_demo(self) -> None:
         """Bring the demo up to date with the network, when it is open or was built."""

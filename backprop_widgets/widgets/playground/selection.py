@@ -150,14 +150,20 @@ class Selection:
             pg.say(str(error), error=True)
             self.slider.show(pg.net, pg.selected)
             return
+        self.set_by_hand(pg.selected, immediately=False)  # the derivation waits for a pause
+
+    def set_by_hand(self, parameter, immediately: bool = True) -> None:
+        """θ was set by hand (the slider, the weights table): the loss curve and every view
+        follow. While training plays it pauses first, and says so: training would move θ on."""
+        pg = self.pg
         if pg.playing:
             pg.pause()
             pg.say(
-                f"Paused while you set {theta_name(*pg.selected)} by hand; "
+                f"Paused while you set {theta_name(*parameter)} by hand; "
                 "Play trains on from the value you set."
             )
         pg.session.record_loss()
-        pg.refresh(immediately=False)  # the derivation waits until the drag pauses
+        pg.refresh(immediately=immediately)
 
     def on_diagram_message(self, _widget, content, _buffers) -> None:
         """A message from the diagram: ``{"type": "select", "weight": "l,i,j"}`` (a click) or

@@ -288,6 +288,7 @@ class Settings(traitlets.HasTraits):
         with self.hold_trait_notifications():
             for name, value in values.items():
                 setattr(self, name, value)
+        self.own = own  # as given, not split again for the test fraction just set
 
     @traitlets.validate(*CHECKS)
     def _valid(self, proposal):
@@ -366,17 +367,20 @@ class Settings(traitlets.HasTraits):
 
     def checked(self, **changes) -> Settings:
         """These settings with ``changes``, all checked together (as the constructor checks
-        them); raises naming the first bad one, and nothing changes here."""
+        them); raises naming the first bad one, and nothing changes here. ``own`` may be among
+        the changes (your data, already checked: a loaded file's)."""
+        own = changes.pop("own", self.own)
         unknown = sorted(set(changes) - set(ARGUMENTS))
         if unknown:
             raise TypeError(f"unknown setting(s) {unknown}; the settings are {list(ARGUMENTS)}")
-        return Settings(**{**self.as_dict(), **changes}, own=self.own)
+        return Settings(**{**self.as_dict(), **changes}, own=own)
 
     def update(self, other: Settings) -> None:
         """Take every setting of ``other`` (already checked)."""
         self.own = other.own
         for name in ARGUMENTS:
             setattr(self, name, getattr(other, name))
+        self.own = other.own  # as it was split, not split again for a new test fraction
 
     def as_dict(self) -> dict:
         """The ``Playground(...)`` arguments that give these settings."""
