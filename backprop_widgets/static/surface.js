@@ -260,9 +260,9 @@ function drawTools(model, parent, state) {
   const classes = model.get("draw_classes");
   const range = model.get("value_range");
   if (kind === "1d") {
-    html("span", "bw-draw-hint", row, "Click the plot to add a point (x, y); drag a point to move it.");
+    html("span", "bw-draw-hint", row, "Click to add a point (x, y), drag to move it");
   } else if (classes.length) {
-    html("span", "bw-draw-hint", row, "Click the plane to add a point of class");
+    html("span", "bw-draw-hint", row, "Click to add class");
     if (!classes.includes(state.target)) state.target = classes[classes.length - 1];
     for (const value of classes) {
       const button = html("button", "bw-draw-class", row, tickText(value));
@@ -275,7 +275,7 @@ function drawTools(model, parent, state) {
       });
     }
   } else {
-    html("span", "bw-draw-hint", row, "Click the plane to add a point with target y =");
+    html("span", "bw-draw-hint", row, "Click to add a point with y =");
     const input = html("input", "bw-draw-value", row);
     input.type = "number";
     input.step = "any";
@@ -293,7 +293,11 @@ function drawTools(model, parent, state) {
   const clear = html("button", "bw-draw-clear", row, "Undo drawing");
   clear.title = "Back to the data as it was before points were drawn, moved or erased";
   clear.addEventListener("click", () => model.send({ type: "point", action: "clear" }));
-  const said = html("span", "bw-draw-message", row, model.get("draw_message"));
+}
+
+// What the last gesture did, or why Python refused it.
+function drawMessage(model, parent) {
+  const said = html("div", "bw-draw-message", parent, model.get("draw_message"));
   said.classList.toggle("bw-error", model.get("draw_error"));
 }
 
@@ -378,6 +382,7 @@ function render({ model, el }) {
       svg.classList.add("bw-surface-drawable");
       drawGestures(model, svg, area, state);
     }
+    if (model.get("drawable")) drawMessage(model, root);
     legend(model, root);
     thumbnails(model, root);
   }
