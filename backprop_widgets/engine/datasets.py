@@ -2,8 +2,8 @@
 
 Every function returns ``(X, Y)`` as float64 arrays, X of shape (N, n_inputs) and Y of shape
 (N, n_outputs), ready for ``MLP.fit``. Classification targets are 0 or 1 (a sigmoid output's
-range); the sine regression's curve lies in [0.1, 0.9] for the same reason (its noise may
-carry a few targets slightly beyond).
+range); the sine regression's curve lies in [0.1, 0.9] for the same reason, its noisy targets
+clipped into [0, 1].
 """
 
 from __future__ import annotations
@@ -97,11 +97,12 @@ def gaussians(n: int = 200, noise: float = 0.5, seed: int = 0) -> Data:
 
 
 def sine(n: int = 50, noise: float = 0.05, seed: int = 0) -> Data:
-    """1-D regression: y = 0.5 + 0.4 sin(2πx) + noise for x uniform in [0, 1]."""
+    """1-D regression: y = 0.5 + 0.4 sin(2πx) + noise for x uniform in [0, 1], the noisy
+    targets clipped into [0, 1], a sigmoid output's reach."""
     n, noise, rng = _sample_args(n, noise, seed)
     x = np.sort(rng.uniform(0.0, 1.0, n))
     y = 0.5 + 0.4 * np.sin(2 * np.pi * x) + rng.normal(0, noise, n)
-    return x[:, None], y[:, None]
+    return x[:, None], np.clip(y, 0.0, 1.0)[:, None]
 
 
 GATES: dict[str, Callable[[], Data]] = {"and": and_, "or": or_, "nand": nand, "xor": xor}

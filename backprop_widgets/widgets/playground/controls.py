@@ -19,6 +19,7 @@ from .settings import (
     MAX_SEED,
     MODES,
     OWN,
+    SettingError,
     Settings,
     dragged_learning_rate,
     hidden_text,
@@ -173,6 +174,7 @@ class Controls:
         )  # fmt: skip
         self.save_button = _button("Save", "save", "bw-save")
         self.load_button = _button("Load", "folder-open", "bw-load")
+        self.refused = lambda text: None  # what a refused setting says (the playground's)
         self._link(settings)
         self.children = self._layout()
 
@@ -188,7 +190,8 @@ class Controls:
             (self.output_select, "output_activation"),
             (self.seed_text, "seed"),
         ):
-            traitlets.link((settings, name), (control, "value"))
+            traitlets.dlink((settings, name), (control, "value"))
+            control.observe(self._setter(settings, name), "value")
         # The log slider sends 10**log10(η) back, which can differ in the last digit; keep the
         # η a person typed or chose (0.5, not 0.49999999999999994), and a drag to 3 digits.
         traitlets.dlink((settings, "learning_rate"), (self.lr_slider, "value"))
@@ -197,6 +200,19 @@ class Controls:
             (settings, "learning_rate"),
             transform=lambda value: dragged_learning_rate(value, settings.learning_rate),
         )
+
+    def _setter(self, settings: Settings, name: str):
+        """A control's new value set on ``settings``; one the settings refuse (output g = tanh
+        for targets of 2) is said through ``refused`` and the control shows the setting again."""
+
+        def set_value(change) -> None:
+            try:
+                setattr(settings, name, change["new"])
+            except SettingError as error:
+                change["owner"].value = getattr(settings, name)
+                self.refused(str(error))
+
+        return set_value
 
     def _layout(self) -> list:
         """Room for a projector: the toolbar and status on top, then the diagram beside the

@@ -122,7 +122,7 @@ class Playground(files.Saving, w.VBox):
         super().__init__(children=self.controls.children)
         self.add_class("bw-playground")
         self.selection = Selection(self)
-        refuse = lambda text: self.say(f"Refused: {text}", True)  # noqa: E731
+        refuse = self.controls.refused = lambda text: self.say(f"Refused: {text}", True)
         self.layers = HiddenLayers(self.settings, self.controls.hidden_text, refuse)
         self.rate_box = LearningRateBox(
             self.settings, self.controls.lr_input, self.controls.lr_presets, self.say
