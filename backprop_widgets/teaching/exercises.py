@@ -71,7 +71,7 @@ class Exercise:
     title: str
     judge: Callable[..., Verdict]
     hint: str
-    points: float = 1.0
+    points: float = 1
 
     @property
     def heading(self) -> str:
@@ -106,6 +106,8 @@ class Exercise:
         if earned <= 0:
             raise AssertionError(feedback.lines())
         print(feedback.lines())
+        if earned < self.points:
+            print(f"{earned:g} of {self.points:g} points: credit carried forward.")
         return earned
 
     def __repr__(self) -> str:
