@@ -14,11 +14,9 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from nbgrader.api import Gradebook  # nbgrader is in the test extra: no skipping without it
 
 from backprop_widgets import exercises as ex
-
-pytest.importorskip("nbgrader")
-from nbgrader.api import Gradebook  # noqa: E402 - only once nbgrader is known to be there
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "backprop"
