@@ -99,7 +99,7 @@ def _meta(grade_id: str, *, solution=False, locked=False, points=None) -> dict:
     meta = {
         "grade": points is not None,
         "grade_id": grade_id,
-        "locked": locked,
+        "locked": locked or points is not None,  # a test cell is always read-only
         "schema_version": 3,
         "solution": solution,
         "task": False,
@@ -185,9 +185,6 @@ def build(sheet: nbformat.NotebookNode) -> nbformat.NotebookNode:
     if sorted(replaced) != sorted(SHEET_PARAGRAPHS):
         missing = sorted(set(SHEET_PARAGRAPHS) - set(replaced)) or sorted(replaced)
         raise ValueError(f"the sheet's paragraph {missing[0]!r} is not where it was (or twice)")
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade"):
-            cell.metadata["nbgrader"]["locked"] = True
     return nb
 
 
