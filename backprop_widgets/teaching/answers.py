@@ -19,8 +19,10 @@ from ..notation.numbers import vector_text as values_text
 
 __all__ = [
     "ATOL",
+    "CARRIED_CREDIT",
     "CLOSE",
     "RTOL",
+    "Carried",
     "Expected",
     "Mistake",
     "Verdict",
@@ -41,17 +43,28 @@ __all__ = [
 ATOL = 1e-4
 RTOL = 5e-3
 CLOSE = 10  # within CLOSE × the tolerance: a rounding problem rather than a mistake
+CARRIED_CREDIT = 0.5  # the share of the points for a value wrong only through an earlier answer
 
 
 class Verdict(NamedTuple):
     """A judgement on one answer: right or not, what to say, and the mistake found ("right",
     "not_answered", "wrong_sign", …). ``see_hint``: the message should end by pointing to the
-    exercise's hint."""
+    exercise's hint. ``credit``: the share of the exercise's points it earns, 1 when right,
+    ``CARRIED_CREDIT`` when it is wrong only because an earlier answer was (None: 1 when
+    right, else 0)."""
 
     correct: bool
     message: str
     mistake: str
     see_hint: bool = False
+    credit: float | None = None
+
+    @property
+    def share(self) -> float:
+        """The share of the points earned: ``credit``, or 1 when right and 0 when not."""
+        if self.credit is not None:
+            return self.credit
+        return 1.0 if self.correct else 0.0
 
 
 def accept(message: str) -> Verdict:
@@ -60,6 +73,11 @@ def accept(message: str) -> Verdict:
 
 def reject(message: str, mistake: str) -> Verdict:
     return Verdict(False, message, mistake)
+
+
+def carried_forward(message: str, credit: float = CARRIED_CREDIT) -> Verdict:
+    """Wrong only because an earlier answer was: the rule was applied right."""
+    return Verdict(False, message, "carried_forward", credit=credit)
 
 
 @dataclass(frozen=True)
@@ -87,6 +105,17 @@ class Expected:
     names: list[str]
     note: str = ""
     shown: str = ""
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What a student's own earlier answers lead to: ``value``, the right rule applied to them;
+    ``mistakes``, the likely mistakes made on top of them; ``source``, the earlier answers
+    that are not right, in words ("your δ³₁ from exercise 5")."""
+
+    value: np.ndarray
+    mistakes: list[Mistake]
+    source: str
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -176,18 +205,31 @@ def join_names(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def judge(value: np.ndarray, expected: Expected, mistakes: list[Mistake]) -> Verdict:
-    """Right, one of the named mistakes, close, partly right, or wrong."""
+def judge(
+    value: np.ndarray, expected: Expected, mistakes: list[Mistake], carried: Carried | None = None
+) -> Verdict:
+    """Right, consistent with the student's own wrong earlier answers (``carried``), one of
+    the named mistakes (made on the right values, then on the student's), close, partly
+    right, or wrong."""
     right_value = np.asarray(expected.value, dtype=float)
     right = within(value, right_value)
     if right.all():
         note = f" {expected.note}" if expected.note else ""
         shown = expected.shown or f"{expected.what} = {values_text(right_value)}"
         return accept(f"Right: {shown}.{note}")
+    if carried is not None:
+        follows = np.asarray(carried.value, dtype=float).reshape(right_value.shape)
+        if within(value, follows).all():
+            return carried_forward(
+                f"Consistent with {carried.source}: you applied the rule right, but to a value "
+                f"that is not right yet. Fix that first; {expected.what} then follows."
+            )
     for m in mistakes:
-        wrong_way = np.asarray(m.value, dtype=float).reshape(right_value.shape)
-        if within(value, wrong_way).all() and not within(wrong_way, right_value).all():
+        if _is_mistake(value, m, right_value):
             return reject(m.message, m.key)
+    for m in carried.mistakes if carried is not None else []:
+        if _is_mistake(value, m, right_value):
+            return reject(f"{m.message} You also worked from {carried.source}.", m.key)
     if within(value, right_value, CLOSE).all():
         tolerance = number_text(float(np.max(ATOL + RTOL * np.abs(right_value))))
         return reject(
@@ -199,6 +241,12 @@ def judge(value: np.ndarray, expected: Expected, mistakes: list[Mistake]) -> Ver
     if right_value.size > 1:
         message = _entry_by_entry(value, right, expected, mistakes) or message
     return Verdict(False, message, "wrong", see_hint=True)
+
+
+def _is_mistake(value: np.ndarray, m: Mistake, right_value: np.ndarray) -> bool:
+    """Whether ``value`` is what mistake ``m`` gives (and that is not the right value)."""
+    wrong_way = np.asarray(m.value, dtype=float).reshape(right_value.shape)
+    return bool(within(value, wrong_way).all() and not within(wrong_way, right_value).all())
 
 
 def _entry_by_entry(value, right, expected: Expected, mistakes: list[Mistake]) -> str:
@@ -218,10 +266,12 @@ def _entry_by_entry(value, right, expected: Expected, mistakes: list[Mistake]) -
     return "; ".join(parts) + "." if good or named else ""
 
 
-def read_and_judge(answer, expected: Expected, mistakes: list[Mistake]) -> Verdict:
+def read_and_judge(
+    answer, expected: Expected, mistakes: list[Mistake], carried: Carried | None = None
+) -> Verdict:
     """Read ``answer`` in the shape of the expected value, then judge it."""
     shape = np.shape(expected.value)
     value, key, problem = read_answer(answer, shape, expected.what)
     if value is None:
         return reject(problem, key)
-    return judge(value, expected, mistakes)
+    return judge(value, expected, mistakes, carried)

@@ -1,15 +1,30 @@
 """Exercise 11: every δ of a network, node by node. ``delta_marks`` judges each entry (the δ
-quiz on the diagram marks its boxes with them); ``deltas_verdict`` sums the marks up."""
+quiz on the diagram marks its boxes with them); ``deltas_verdict`` sums the marks up.
+
+A δ that follows correctly from the student's own wrong δ of the layer above is named as such
+and earns ``CARRIED_CREDIT``; a mistake made again on top of it (g' left out in every layer) is
+named at every layer it is made.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..engine.mlp import MLP, Trace
-from ..notation import node_name
-from .answers import CLOSE, Verdict, entry_matches, number_text, parse_number, reject, within
+from ..notation import node_name, superscript
+from .answers import (
+    CARRIED_CREDIT,
+    CLOSE,
+    Mistake,
+    Verdict,
+    entry_matches,
+    number_text,
+    parse_number,
+    reject,
+    within,
+)
 from .mistakes import delta_mistakes
 from .sheet import deep_instance, deep_network, node_names
 
@@ -36,9 +51,33 @@ def delta_marks(net: MLP, t: Trace, values: list) -> dict[tuple[int, int], Mark]
         if l + 1 < net.n_layers and all(v is not None for v in values[l + 1]):
             above = np.asarray(values[l + 1], dtype=float)
         mistakes = delta_mistakes(net, t, l, above)
+        if above is not None and not within(above, t.delta[l + 1]).all():
+            made_above = {marks[l + 1, i].mistake for i in range(net.sizes[l + 1])}
+            mistakes += repeated_mistakes(net, t, l, above, made_above)
         for i, value in enumerate(values[l]):
             marks[l, i] = _mark(node_name("δ", l, i), i, value, t.delta[l][i], mistakes)
     return marks
+
+
+def repeated_mistakes(net: MLP, t: Trace, l: int, above, made_above: set) -> list[Mistake]:
+    """The likely mistakes of layer ``l`` made on the student's own (wrong) δ of the layer
+    above, ``above``: "again" when the layer above has the same mistake, so that a mistake
+    repeated through the layers is named at each of them."""
+    act = net.activation_of(l)
+    own = list(t.delta)
+    own[l + 1] = np.asarray(above, dtype=float)
+    own[l] = (net.weights[l].T @ own[l + 1]) * act.g_prime(t.z[l], t.a[l])
+    d_up = f"δ{superscript(l + 2)}"  # the layer above, as shown
+    repeated = []
+    for m in delta_mistakes(net, replace(t, delta=own), l):
+        if m.key in made_above:
+            message = f"{m.message} The same mistake as in layer {l + 2}, again."
+            short = f"{m.short}, again"
+        else:
+            message = f"{m.message} You also worked from your {d_up}, which is not right."
+            short = f"{m.short}, from your {d_up}"
+        repeated.append(Mistake(m.key, m.value, message, short))
+    return repeated
 
 
 def _mark(name: str, i: int, value: float | None, expected: float, mistakes: list) -> Mark:
@@ -61,21 +100,27 @@ def _mark(name: str, i: int, value: float | None, expected: float, mistakes: lis
 
 
 def deltas_verdict(marks: dict) -> Verdict:
-    """All right, or how many are, with the message of each wrong one."""
+    """All right, or how many are, with the message of each wrong one. Its credit: a share
+    for each right δ, ``CARRIED_CREDIT`` of one for each that follows from a wrong one above."""
     right = sum(m.state == "right" for m in marks.values())
     if right == len(marks):
         return Verdict(True, f"All {right} δ are right.", "right")
+    carried = sum(m.mistake == "follows_from_wrong_delta_above" for m in marks.values())
+    credit = (right + CARRIED_CREDIT * carried) / len(marks)
     empty = [m for m in marks.values() if m.state == "empty"]
     if len(empty) == len(marks):
         return reject(
             "Not answered yet: fill in the δ of every node but the inputs.", "not_answered"
         )
     wrong = [m for m in marks.values() if m.state not in ("right", "empty")]
+    follows = f", {carried} following from a wrong δ above" if carried else ""
     lines = [
-        f"{right} of {len(marks)} right" + (f", {len(empty)} not filled in." if empty else ".")
+        f"{right} of {len(marks)} right{follows}"
+        + (f", {len(empty)} not filled in." if empty else ".")
     ]
     lines += [m.message for m in wrong]
-    return reject("\n".join(lines), wrong[0].mistake if wrong else "not_answered")
+    mistake = wrong[0].mistake if wrong else "not_answered"
+    return Verdict(False, "\n".join(lines), mistake, credit=credit)
 
 
 def deltas(answer) -> Verdict:

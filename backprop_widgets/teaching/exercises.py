@@ -8,9 +8,17 @@ judges an answer. From each, this module makes three functions:
   what is right, or which mistake the answer looks like (a δ with the wrong sign, a forgotten
   g'(z), the slide's θ¹ where θ² belongs, …); ``.hint()`` teaches without giving the number.
   It never raises for a student's answer: ``None`` (the placeholder) is "not answered yet".
-- ``assert_<name>(answer)`` raises ``AssertionError`` with that feedback unless the answer is
-  right: a plain assert cell, for nbgrader.
+- ``assert_<name>(answer)`` raises ``AssertionError`` with that feedback, on lines short enough
+  for nbgrader, unless the answer is right: a plain assert cell.
+- ``grade_<name>(answer)`` returns the points the answer earns (``Exercise.points``; part of them
+  when it is wrong only because an earlier answer was), saying why when that is not all of
+  them, and raises ``AssertionError`` like ``assert_`` when it earns none: an nbgrader test
+  cell with partial credit.
 - ``hint_<name>()``: the hint on its own.
+
+The checkers of exercises that build on earlier ones take those answers by keyword
+(``check_hidden_delta(delta2, delta3=delta3, a2=a2)``, see ``carried``): an answer that follows
+correctly from a wrong earlier answer is named as such and earns ``CARRIED_CREDIT``.
 
 The expected answers come from the engine (``MLP.trace``, ``MLP.gradients``, ``MLP.fit``) on
 the sheet's network (``sheet``), never from numbers typed here. A number counts as right within
@@ -28,7 +36,16 @@ from dataclasses import dataclass
 
 from ..notation import formulas, node_name, subscript, superscript, theta_name
 from . import deltas, divergence, rules, signs
-from .answers import ATOL, RTOL, Verdict, number_text, parse_number, values_text
+from .answers import (
+    ATOL,
+    CARRIED_CREDIT,
+    RTOL,
+    Verdict,
+    number_text,
+    parse_number,
+    values_text,
+)
+from .carried import EARLIER
 from .deltas import Mark, delta_marks
 from .feedback import Feedback, Hint
 from .mistakes import delta_mistakes
@@ -54,6 +71,7 @@ class Exercise:
     title: str
     judge: Callable[..., Verdict]
     hint: str
+    points: float = 1
 
     @property
     def heading(self) -> str:
@@ -64,16 +82,33 @@ class Exercise:
         message = verdict.message
         if verdict.see_hint:
             message += f" hint_{self.name}() gives a hint."
-        return Feedback(verdict.correct, message, self.hint, self.heading, verdict.mistake)
+        return Feedback(
+            verdict.correct, message, self.hint, self.heading, verdict.mistake, verdict.share
+        )
 
     def check(self, answer, *args, **options) -> Feedback:
         return self.feedback(self.judge(answer, *args, **options))
 
     def require(self, answer, **options) -> None:
-        """Raise ``AssertionError`` with the feedback unless the answer is right."""
+        """Raise ``AssertionError`` with the feedback, on short lines, unless the answer is
+        right."""
         feedback = self.check(answer, **options)
         if not feedback:
-            raise AssertionError(f"{feedback.title}: {feedback.message}")
+            raise AssertionError(feedback.lines())
+
+    def grade(self, answer, **options) -> float:
+        """The points ``answer`` earns: ``points`` when right, ``points × CARRIED_CREDIT`` when
+        it is wrong only because an earlier answer was (printing why), and ``AssertionError``
+        with the feedback when it earns none. The number is the cell's result, which nbgrader
+        takes as the points of a test cell."""
+        feedback = self.check(answer, **options)
+        earned = round(self.points * feedback.share, 4)
+        if earned <= 0:
+            raise AssertionError(feedback.lines())
+        print(feedback.lines())
+        if earned < self.points:
+            print(f"{earned:g} of {self.points:g} points: credit carried forward.")
+        return earned
 
     def __repr__(self) -> str:
         return f"<{self.heading} (check_{self.name})>"
@@ -170,6 +205,7 @@ REGISTRY: dict[str, Exercise] = _by_name(
         "update",
         "One full update",
         rules.update,
+        points=2,
         hint=(
             "Compute every Δθ first, from the forward and backward pass of the old weights: "
             f"{formulas.delta_theta('l')} for both layers (you have δ³ and δ² already). Then add "
@@ -205,6 +241,7 @@ REGISTRY: dict[str, Exercise] = _by_name(
         "deltas",
         "Every δ, on the diagram",
         deltas.deltas,
+        points=2,
         hint=(
             f"Work from right to left. The output first: {formulas.one_output_delta(4)}. Then each "
             "hidden node j of layer l collects the δ of every node i it feeds, weighted by the "
@@ -246,6 +283,19 @@ def _assert(exercise: Exercise) -> Callable[..., None]:
     return assert_
 
 
+def _grade(exercise: Exercise) -> Callable[..., float]:
+    def grade(answer, **kwargs) -> float:
+        return exercise.grade(answer, **kwargs)
+
+    grade.__doc__ = (
+        f"Exercise {exercise.number} as an nbgrader test cell: the points earned, out of "
+        f"{exercise.points:g}."
+    )
+    signature = inspect.signature(exercise.judge).replace(return_annotation="float")
+    grade.__signature__ = signature
+    return grade
+
+
 def _hint(exercise: Exercise) -> Callable[[], Hint]:
     def hint() -> Hint:
         return Hint(exercise.hint)
@@ -264,12 +314,14 @@ def _publish(function: Callable, name: str) -> str:
 _GENERATED = [
     _publish(make(exercise), f"{kind}_{exercise.name}")
     for exercise in REGISTRY.values()
-    for kind, make in (("check", _check), ("assert", _assert), ("hint", _hint))
+    for kind, make in (("check", _check), ("assert", _assert), ("grade", _grade), ("hint", _hint))
 ]
 
 __all__ = [
     *_GENERATED,
     "ATOL",
+    "CARRIED_CREDIT",
+    "EARLIER",
     "EXERCISES",
     "LEARNING_RATE",
     "REGISTRY",

@@ -5,9 +5,15 @@ drawn as MathML."""
 from __future__ import annotations
 
 import html
+import re
+import textwrap
 from dataclasses import dataclass
 
 from ..notation.mathml import prose
+
+LINE_WIDTH = 72  # nbgrader cuts longer lines of a failed test (its validator, at 90)
+_GLUE = "\u00a0"  # holds "δ = −∂E/∂z" on one line: textwrap breaks at ASCII spaces only
+_OPERATOR = re.compile(r" ([=−+·×←]) ")
 
 _COLOURS = {
     "right": "var(--jp-success-color1, #2e7d32)",
@@ -57,10 +63,35 @@ class Feedback:
     hint_text: str = ""
     title: str = ""
     mistake: str = "wrong"
+    credit: float | None = None
 
     @property
     def answered(self) -> bool:
         return self.mistake != "not_answered"
+
+    @property
+    def share(self) -> float:
+        """The share of the exercise's points this answer earns: 1 when right, a part when it
+        is wrong only because an earlier answer was ("carried_forward"), else 0."""
+        if self.credit is not None:
+            return self.credit
+        return 1.0 if self.correct else 0.0
+
+    def lines(self, width: int = LINE_WIDTH) -> str:
+        """The title, then the message wrapped at ``width`` characters: what an assert cell
+        raises, whose lines nbgrader cuts at 90 characters."""
+        wrapped = [
+            line.replace(_GLUE, " ")
+            for paragraph in self.message.split("\n")
+            for line in textwrap.wrap(
+                _OPERATOR.sub(rf"{_GLUE}\1{_GLUE}", paragraph),
+                width,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or [""]
+        ]
+        return "\n".join([self.title, *wrapped] if self.title else wrapped)
 
     def __bool__(self) -> bool:
         return self.correct

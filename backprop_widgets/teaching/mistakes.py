@@ -225,11 +225,14 @@ def update(w: Worked, eta: float) -> list[Mistake]:
 
 def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[Mistake]:
     """Likely wrong ways to compute δ of layer ``l`` (0-based, l >= 1), as vectors over its
-    nodes. ``above`` is the student's own δ of layer l+1, if they gave all of it."""
+    nodes. ``above`` is the student's own δ of layer l+1, if they gave all of it: when it is
+    wrong, the δ that follows from it comes first."""
     found = _sign_and_slope(net, t, l)
     if l == net.n_layers - 1:
         return found + _output_delta(t, l)
-    return found + _hidden_delta(net, t, l, above)
+    hidden = _hidden_delta(net, t, l, above)
+    carried = [m for m in hidden if m.key == "follows_from_wrong_delta_above"]
+    return carried + found + [m for m in hidden if m not in carried]
 
 
 def _sign_and_slope(net: MLP, t: Trace, l: int) -> list[Mistake]:
@@ -305,7 +308,18 @@ def _hidden_delta(net: MLP, t: Trace, l: int, above) -> list[Mistake]:
     theta, slipped = f"θ{superscript(l + 1)}", f"θ{superscript(l)}"
     d_up, z_up = f"δ{superscript(l + 2)}", f"z{superscript(l + 2)}"
     true_up = t.delta[l + 1]
-    found = [
+    found = []
+    if above is not None and not within(above, true_up).all():
+        found.append(  # first: the rule applied right to a wrong δ is credit carried forward
+            likely_mistake(
+                "follows_from_wrong_delta_above",
+                (W.T @ np.asarray(above, dtype=float)) * gp,
+                f"Consistent with your {d_up}: this follows correctly from it, but your "
+                f"{d_up} is not right yet: fix layer {l + 2} first.",
+                f"follows from your {d_up}, which is not right yet",
+            )
+        )
+    found += [
         likely_mistake(
             "forgot_g_prime",
             W.T @ true_up,
@@ -361,16 +375,6 @@ def _hidden_delta(net: MLP, t: Trace, l: int, above) -> list[Mistake]:
                 f"You carried y − ŷ back; carry {output_delta(l + 2)} back instead: it "
                 "includes the output's g'.",
                 f"y − ŷ carried back instead of {d_up}",
-            )
-        )
-    if above is not None and not within(above, true_up).all():
-        found.append(
-            likely_mistake(
-                "follows_from_wrong_delta_above",
-                (W.T @ np.asarray(above, dtype=float)) * gp,
-                f"This follows correctly from your {d_up}, but those are not right yet: fix "
-                f"layer {l + 2} first.",
-                f"follows from your {d_up}, which is not right yet",
             )
         )
     return found

@@ -6,8 +6,9 @@ from __future__ import annotations
 from ..engine.mlp import MLP, Trace
 from ..notation import node_name, subscript, superscript, theta_name
 from ..notation.formulas import GRADIENT_DESCENT
-from .answers import Verdict, number_text, parse_number, reject
-from .sheet import worked
+from .answers import CARRIED_CREDIT, Verdict, number_text, parse_number, reject
+from .carried import own_pass, read_earlier, source_text
+from .sheet import Worked, worked
 
 SIGN_PARAMETERS = [(1, 0, 1), (0, 1, 0), (0, 0, 1)]  # θ²₁₂, θ¹₂₁, θ¹₁₂
 
@@ -75,28 +76,50 @@ def _read_signs(answer) -> tuple[list[str | None] | None, Verdict | None]:
     return signs, None
 
 
-def gradient_signs(answer) -> Verdict:
+def _own_signs(w: Worked, given: dict) -> tuple[list[str] | None, str]:
+    """The signs of −δ a from the student's own δ (``given``), and those δ in words; None
+    when none of them is wrong."""
+    values, wrong = read_earlier(w, given)
+    if not wrong:
+        return None, ""
+    dW, _ = own_pass(w, values).gradients()
+    return [sign_of(float(dW[l][i, j])) for l, i, j in SIGN_PARAMETERS], source_text(wrong)
+
+
+def gradient_signs(answer, *, delta3=None, delta2=None) -> Verdict:
     """Exercise 9: the signs of ∂E/∂θ for θ²₁₂, θ¹₂₁ and θ¹₁₂, each "+", "-" or "0".
 
     The feedback reveals the gradients, with the chain-rule factors that explain each sign.
+    ``delta3``, ``delta2``: your δ³₁ and δ² from exercises 5 and 6, to recognise signs that
+    follow from them; each right sign earns a third of the points, each that follows from them
+    a part of that.
     """
     signs, problem = _read_signs(answer)
     if problem is not None:
         return problem
-    net, x, y, t = worked()
+    w = worked()
+    net, x, y, t = w
+    own, source = _own_signs(w, {"delta3": delta3, "delta2": delta2})
     dW, _ = net.gradients(x[None], y[None])
-    lines, right = [], 0
-    for (l, i, j), sign in zip(SIGN_PARAMETERS, signs):
+    lines, right, carried = [], 0, 0
+    for k, ((l, i, j), sign) in enumerate(zip(SIGN_PARAMETERS, signs)):
         gradient = float(dW[l][i, j])
         truth = sign_of(gradient)
         if sign is None:
             lines.append(f"{theta_name(l, i, j)}: not answered yet.")
             continue
         right += sign == truth
-        mark = "✓" if sign == truth else f"✗ (you said {sign})"
+        follows = sign != truth and own is not None and sign == own[k]
+        carried += follows
+        mark = "✓" if sign == truth else f"✗ (you said {sign}"
+        if sign != truth:
+            mark += f", consistent with {source})" if follows else ")"
         lines.append(f"{mark} {why_sign(net, t, l, i, j, gradient)}")
-    correct = right == len(SIGN_PARAMETERS)
+    n = len(SIGN_PARAMETERS)
+    correct = right == n
     lines.append(
         f"A negative ∂E/∂θ means E falls as θ grows, so {GRADIENT_DESCENT} raises that weight."
     )
-    return Verdict(correct, "\n".join(lines), "right" if correct else "wrong_sign")
+    mistake = "right" if correct else ("carried_forward" if right + carried == n else "wrong_sign")
+    credit = (right + CARRIED_CREDIT * carried) / n
+    return Verdict(correct, "\n".join(lines), mistake, credit=credit)

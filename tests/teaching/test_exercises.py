@@ -124,8 +124,10 @@ def test_hand_computed_answers_to_three_or_four_digits_are_accepted(name, digits
 def test_assert_variant_passes_the_right_answer_and_raises_with_the_feedback(name):
     assert getattr(ex, f"assert_{name}")(RIGHT[name]) is None
     message = check(name)(WRONG[name]).message
-    with pytest.raises(AssertionError, match=re.escape(message)):
+    with pytest.raises(AssertionError) as raised:
         getattr(ex, f"assert_{name}")(WRONG[name])
+    # The feedback, wrapped on short lines for nbgrader.
+    assert " ".join(message.split()) in " ".join(str(raised.value).split())
     with pytest.raises(AssertionError, match="Not answered yet"):
         getattr(ex, f"assert_{name}")(None)
 
