@@ -39,18 +39,7 @@ function render({ model, el }) {
   }
 
   copy.addEventListener("click", () => {
-    copyText(model.get("latex")).then(
-      () => {
-        copy.textContent = "Copied";
-        copy.dataset.copied = "true";
-      },
-      () => {
-        copy.textContent = "Copy refused by the browser";
-      },
-    );
-    setTimeout(() => {
-      copy.textContent = "Copy LaTeX";
-    }, 2000);
+    announceCopy(copy, "Copy LaTeX", copyText(model.get("latex")), () => "Copy refused by the browser");
   });
   sympy.addEventListener("click", () => {
     model.set("show_sympy", !model.get("show_sympy"));

@@ -82,3 +82,20 @@ function frameScheduler(draw) {
     },
   };
 }
+
+// A copy button says how its copy went for 2 s ("Copied", or what `refused()` returns and does),
+// then its own `label` again.
+function announceCopy(button, label, copying, refused) {
+  copying.then(
+    () => {
+      button.textContent = "Copied";
+      button.dataset.copied = "true";
+    },
+    () => {
+      button.textContent = refused();
+    },
+  );
+  setTimeout(() => {
+    button.textContent = label;
+  }, 2000);
+}

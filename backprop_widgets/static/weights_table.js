@@ -148,19 +148,10 @@ function render({ model, el }) {
     code.textContent = model.get("code");
     codeBox.hidden = false;
     copy.setAttribute("aria-expanded", "true");
-    copyCode(model.get("code")).then(
-      () => {
-        copy.textContent = "Copied";
-        copy.dataset.copied = "true";
-      },
-      () => {
-        selectText(code);
-        copy.textContent = "Selected: press Ctrl+C to copy";
-      },
-    );
-    setTimeout(() => {
-      copy.textContent = "Copy as Python";
-    }, 2000);
+    announceCopy(copy, "Copy as Python", copyCode(model.get("code")), () => {
+      selectText(code);
+      return "Selected: press Ctrl+C to copy";
+    });
   });
   hide.addEventListener("click", () => {
     codeBox.hidden = true;

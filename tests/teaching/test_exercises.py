@@ -6,42 +6,32 @@ import re
 
 import numpy as np
 import pytest
+from sheet_answers import (  # the sheet's numbers, shared with the other sheet tests
+    BIAS1,
+    BIAS2,
+    DEEP,
+    DEEP_DELTAS,
+    DEEP_T,
+    DEEP_X,
+    DEEP_Y,
+    ETA,
+    G2,
+    G3,
+    NET,
+    NEW_WEIGHTS,
+    RIGHT,
+    THETA1,
+    THETA2,
+    T,
+    X,
+    Y,
+)
 
 import backprop_widgets as bw
 from backprop_widgets import exercises as ex
 from backprop_widgets.engine.activations import sigmoid
 from backprop_widgets.teaching import sheet
 from backprop_widgets.widgets.delta_quiz import DeltaQuiz
-
-NET = ex.network()
-X, Y = ex.instance()
-ETA = ex.LEARNING_RATE
-T = NET.trace(X, Y, ETA)
-THETA1, THETA2 = NET.weights[0], NET.weights[1]
-BIAS1, BIAS2 = NET.biases[0], NET.biases[1]
-G2 = T.a[1] * (1 - T.a[1])  # g'(z²)
-G3 = T.a[2] * (1 - T.a[2])  # g'(z³)
-NEW_WEIGHTS = [W + d for W, d in zip(NET.weights, T.dtheta)]
-
-DEEP = ex.deep_network()
-DEEP_X, DEEP_Y = ex.deep_instance()
-DEEP_T = DEEP.trace(DEEP_X, DEEP_Y)
-DEEP_DELTAS = [d.tolist() for d in DEEP_T.delta[1:]]
-
-# The right answer of each exercise, computed here from the engine.
-RIGHT = {
-    "z_hidden": T.z[1],
-    "a_hidden": T.a[1],
-    "output": T.a[2][0],
-    "error": T.error,
-    "output_delta": T.delta[2][0],
-    "hidden_delta": T.delta[1],
-    "dtheta_output": T.dtheta[1],
-    "update": NEW_WEIGHTS,
-    "gradient_signs": ["-", "+", "0"],
-    "diverging_eta": 3.0,
-    "deltas": DEEP_DELTAS,
-}
 
 # A wrong answer for each exercise.
 WRONG = {

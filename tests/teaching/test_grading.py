@@ -7,35 +7,25 @@ import inspect
 
 import numpy as np
 import pytest
+from sheet_answers import (  # the sheet's numbers, shared with the other sheet tests
+    DEEP,
+    DEEP_DELTAS,
+    DEEP_T,
+    ETA,
+    NET,
+    NEW_WEIGHTS,
+    RIGHT,
+    THETA1,
+    THETA2,
+    T,
+    X,
+    Y,
+)
 
 from backprop_widgets import exercises as ex
 from backprop_widgets.teaching import mistakes
 from backprop_widgets.teaching.sheet import worked
 
-NET = ex.network()
-X, Y = ex.instance()
-ETA = ex.LEARNING_RATE
-T = NET.trace(X, Y, ETA)
-THETA1, THETA2 = NET.weights
-G2 = T.a[1] * (1 - T.a[1])
-NEW_WEIGHTS = [W + d for W, d in zip(NET.weights, T.dtheta)]
-DEEP = ex.deep_network()
-DEEP_T = DEEP.trace(*ex.deep_instance())
-DEEP_DELTAS = [d.tolist() for d in DEEP_T.delta[1:]]
-
-RIGHT = {
-    "z_hidden": T.z[1],
-    "a_hidden": T.a[1],
-    "output": T.a[2][0],
-    "error": T.error,
-    "output_delta": T.delta[2][0],
-    "hidden_delta": T.delta[1],
-    "dtheta_output": T.dtheta[1],
-    "update": NEW_WEIGHTS,
-    "gradient_signs": ["-", "+", "0"],
-    "diverging_eta": 3.0,
-    "deltas": DEEP_DELTAS,
-}
 NAMES = list(RIGHT)
 MAX_LINE = 80  # nbgrader's validator keeps 83 characters of each indented line
 
