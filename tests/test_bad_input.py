@@ -75,7 +75,7 @@ def test_constructor_refuses_bad_sizes(sizes, error, match):
 
 @pytest.mark.parametrize(
     ("name", "error"),
-    [("softmax", ValueError), ("Sigmoid", ValueError), ("", ValueError), (1, TypeError)],
+    [("swish", ValueError), ("Sigmoid", ValueError), ("", ValueError), (1, TypeError)],
 )
 @pytest.mark.parametrize("argument", ["activation", "output_activation"])
 def test_constructor_refuses_unknown_activation_and_names_the_argument(argument, name, error):

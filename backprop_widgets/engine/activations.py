@@ -124,9 +124,39 @@ class Activation:
     latex: str
     g_into: Callable[[Array, Array], None]
     g_prime_into: Callable[[Array, Array, Array], None]
+    # Not elementwise (softmax): g over the columns of a features × instances array.
+    g_columns_into: Callable[[Array, Array], None] | None = None
+    output_only: bool = False  # softmax: an output activation, with cross-entropy
 
     def __repr__(self) -> str:
         return f"Activation({self.name!r})"
+
+
+def _softmax(z: Array) -> Array:
+    """softmax over the last axis: e^(z_i − max z) / Σ_k e^(z_k − max z), finite for any z."""
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _softmax_into(z: Array, out: Array) -> None:
+    out[...] = _softmax(z)
+
+
+def _softmax_columns_into(z: Array, out: Array) -> None:
+    np.subtract(z, np.max(z, axis=0, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= np.sum(out, axis=0, keepdims=True)
+
+
+def _softmax_prime(z: Array, a: Array) -> Array:
+    raise TypeError(
+        "softmax has no elementwise g′(z): its Jacobian ∂a_k/∂z_i = a_k (1[k = i] − a_i) "
+        "couples the outputs; with cross-entropy the output's δ is y − ŷ"
+    )
+
+
+def _softmax_prime_into(z: Array, a: Array, out: Array) -> None:
+    _softmax_prime(z, a)
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -141,6 +171,16 @@ ACTIVATIONS: dict[str, Activation] = {
     "tanh": Activation("tanh", _tanh, _tanh_prime, r"\tanh z", _tanh_into, _tanh_prime_into),
     "relu": Activation("relu", _relu, _relu_prime, r"\max(0, z)", _relu_into, _relu_prime_into),
     "linear": Activation("linear", _linear, _linear_prime, "z", _linear_into, _linear_prime_into),
+    "softmax": Activation(
+        "softmax",
+        _softmax,
+        _softmax_prime,
+        r"\frac{e^{z_i}}{\sum_k e^{z_k}}",
+        _softmax_into,
+        _softmax_prime_into,
+        _softmax_columns_into,
+        output_only=True,
+    ),
 }
 
 

@@ -7,7 +7,7 @@ Notation (the lecture's, shown 1-based; Python is 0-based):
   layer l+1, so ``weights[l].shape == (sizes[l+1], sizes[l])``. ``biases[l][i]`` is the weight
   θ_i0 from the bias unit (a_0 = 1) of layer l.
 - Forward: ``z[l+1] = weights[l] @ a[l] + biases[l]``, ``a[l+1] = g(z[l+1])``.
-- Error: E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)².
+- Error: E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² (the lecture's), or cross-entropy (``losses``).
 - Lecture-sign error terms: ``delta[L-1] = (y − ŷ) g'(z[L-1])`` at the output and
   ``delta[l] = (weights[l].T @ delta[l+1]) g'(z[l])`` for hidden layers, so δ = −∂E/∂z and
   Δθ^l_ij = η δ^(l+1)_i a^l_j = −η ∂E/∂θ^l_ij.
@@ -23,9 +23,9 @@ from ..notation.address import Parameter
 from . import training
 from . import validation as check
 from .activations import Activation, get_activation
+from .losses import Loss, get_loss
 from .saving import network_dict, network_from_dict, save_network
 from .trace import Trace, trace_of
-from .training import squared_error
 
 
 class MLP:
@@ -44,6 +44,9 @@ class MLP:
         ``bias=False`` the biases stay zero and are not trained.
     seed : int or None
         Seed of the initial weights: the same seed gives the same network.
+    loss : str
+        "squared" (default, the lecture's E) or "cross_entropy", with a "softmax" output for
+        several classes (targets one-hot rows, or class labels 0 … K−1) or a "sigmoid" one.
 
     Weights and biases start uniform in ±sqrt(6 / (fan_in + fan_out)) (Glorot), drawn layer
     by layer (weights, then biases) from ``numpy.random.default_rng(seed)``.
@@ -56,12 +59,19 @@ class MLP:
         output_activation: str | None = None,
         bias: bool = True,
         seed: int | None = 0,
+        loss: str = "squared",
     ) -> None:
         self.sizes = check.sizes(sizes)
         self._hidden = get_activation(activation, "activation")
+        if self._hidden.output_only:
+            raise ValueError(
+                f"activation={activation!r} couples the neurons of a layer: it is an output "
+                "activation; give it as output_activation"
+            )
         self._output = get_activation(
             activation if output_activation is None else output_activation, "output_activation"
         )
+        self._loss: Loss = get_loss(loss, self._output.name, self.sizes[-1])
         self.bias = check.boolean(bias, "bias")
         if seed is not None:
             seed = check.integer(seed, "seed", minimum=0)
@@ -82,6 +92,11 @@ class MLP:
         return self._output.name
 
     @property
+    def loss_name(self) -> str:
+        """The error trained on: "squared" (the lecture's) or "cross_entropy"."""
+        return self._loss.name
+
+    @property
     def n_layers(self) -> int:
         """L, the number of layers including input and output."""
         return len(self.sizes)
@@ -94,6 +109,8 @@ class MLP:
         out = ""
         if self._output is not self._hidden:
             out = f", output_activation={self.output_activation!r}"
+        if self.loss_name != "squared":
+            out += f", loss={self.loss_name!r}"
         n = sum(w.size for w in self.weights) + (
             sum(b.size for b in self.biases) if self.bias else 0
         )
@@ -119,15 +136,32 @@ class MLP:
         """Lecture-sign δ for every layer of a batch: delta[l] of shape (N, sizes[l])."""
         L = self.n_layers
         delta = [None] * L
-        delta[L - 1] = (Y - a[L - 1]) * self._output.g_prime(z[L - 1], a[L - 1])
+        delta[L - 1] = self._loss.output_delta(Y, z[L - 1], a[L - 1], self._output)
         for l in range(L - 2, 0, -1):
             delta[l] = (delta[l + 1] @ self.weights[l]) * self._hidden.g_prime(z[l], a[l])
         return delta
 
     def _check_batch(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
         X, _ = check.inputs(X, self.sizes[0], "X")
-        Y = check.targets(Y, X.shape[0], self.sizes[-1], "Y")
-        return X, Y
+        return X, self.targets(Y, X.shape[0])
+
+    def targets(self, Y, n: int, name: str = "Y") -> np.ndarray:
+        """Targets checked for this network, shape (n, sizes[-1]): with a softmax output class
+        labels (shape (n,), 0 … K−1) become one-hot rows, and rows must be one-hot; with
+        cross-entropy on a sigmoid output every target lies in [0, 1]."""
+        K = self.sizes[-1]
+        if self.output_activation == "softmax" and np.ndim(Y) == 1 and np.shape(Y)[0] == n:
+            return check.one_hot(Y, K, name)
+        Y = check.targets(Y, n, K, name)
+        if self.output_activation == "softmax":
+            check.one_hot_rows(Y, name)
+        elif self.loss_name == "cross_entropy":
+            check.probabilities(Y, name)
+        return Y
+
+    def error(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
+        """E of checked targets Y for output logits Z and outputs A (the network's loss)."""
+        return self._loss.error(Y, Z, A, self.output_activation)
 
     # -- public computations -----------------------------------------------------------
 
@@ -155,11 +189,12 @@ class MLP:
             return self._forward(X)[1]
 
     def loss(self, X, Y) -> float:
-        """E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² over the N instances of X, Y."""
+        """E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² over the N instances of X, Y (or the
+        cross-entropy, for a network trained on it)."""
         X, Y = self._check_batch(X, Y)
         with np.errstate(over="ignore", invalid="ignore"):
-            Y_hat = self._forward(X)[1][-1]
-            return squared_error(Y, Y_hat)
+            z, a = self._forward(X)
+            return self.error(z[-1], a[-1], Y)
 
     def gradients(self, X, Y) -> tuple[list, list]:
         """∂E/∂θ by backpropagation, E averaged over the batch.
@@ -183,7 +218,10 @@ class MLP:
         learning_rate : float, optional
             η for Δθ = η δ a; without it ``dtheta`` and ``dbias`` are None.
         """
+        if self.output_activation == "softmax" and np.ndim(y) == 0:  # a class label
+            y = check.one_hot([y], self.sizes[-1], "y")[0]
         X, Y = check.instance(x, y, self.sizes)
+        Y = self.targets(Y, 1, "y")
         if learning_rate is not None:
             learning_rate = check.learning_rate(learning_rate)
         return trace_of(self, X, Y, learning_rate)
@@ -305,7 +343,10 @@ class MLP:
 
     def copy(self) -> MLP:
         """An independent copy: same architecture, same parameters (NaN included)."""
-        twin = MLP(self.sizes, self.activation, self.output_activation, self.bias, self.seed)
+        twin = MLP(
+            self.sizes, self.activation, self.output_activation, self.bias, self.seed,
+            self.loss_name,
+        )  # fmt: skip
         twin.restore(self.snapshot())
         return twin
 
@@ -341,7 +382,7 @@ def check_data(net: object, X: object, Y: object) -> tuple[MLP, np.ndarray, np.n
     if not isinstance(net, MLP):
         raise TypeError(f"net must be a backprop_widgets.MLP; got {type(net).__name__}")
     X, _ = check.inputs(X, net.sizes[0], "X")
-    return net, X, check.targets(Y, X.shape[0], net.sizes[-1], "Y")
+    return net, X, net.targets(Y, X.shape[0])
 
 
 def glorot(sizes: list[int], bias: bool, seed: int | None) -> tuple[list, list]:

@@ -17,7 +17,6 @@ import numpy as np
 
 from . import validation as check
 from .mlp import MLP, check_data
-from .training import squared_error
 
 MAX_ELEMENTS = 1 << 21  # floats per layer in one vectorised pass; larger batches go in chunks
 
@@ -140,7 +139,7 @@ def slice_along(
 
 
 def error_along(net: MLP, parameter: tuple, thetas, X, Y) -> np.ndarray:
-    """E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² with θ set to each value of ``thetas``, all else fixed.
+    """E (the network's loss) with θ set to each value of ``thetas``, all else fixed.
 
     The layers below θ are computed once (``MLP.forward``); only the net input z_i that θ feeds
     changes, by (θ' − θ) a_j, and the layers above are evaluated for all θ' at once, in chunks
@@ -173,8 +172,8 @@ def error_along(net: MLP, parameter: tuple, thetas, X, Y) -> np.ndarray:
             part = shift[start : start + chunk]
             zs = np.repeat(z[None], len(part), axis=0)  # (K', N, sizes[l+1])
             zs[:, :, i] += part[:, None] * feeds[None, :]
-            out = _forward_from(net, l, zs)  # (K', N, sizes[-1])
-            errors[start : start + chunk] = squared_error(Y, out)
+            logits, out = _forward_from(net, l, zs)  # (K', N, sizes[-1]) each
+            errors[start : start + chunk] = net.error(logits, out, Y)
     return errors
 
 
@@ -186,12 +185,14 @@ def _net_input(net: MLP, l: int, a: np.ndarray) -> np.ndarray:
     return z
 
 
-def _forward_from(net: MLP, l: int, z: np.ndarray) -> np.ndarray:
-    """The output ŷ for net inputs ``z`` (..., sizes[l+1]) of the layer weights[l] leads to."""
+def _forward_from(net: MLP, l: int, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The output's net input and the output ŷ for net inputs ``z`` (..., sizes[l+1]) of the
+    layer weights[l] leads to."""
     out = net.activation_of(l + 1).g(z)
     for k in range(l + 1, len(net.weights)):
-        out = net.activation_of(k + 1).g(_net_input(net, k, out))
-    return out
+        z = _net_input(net, k, out)
+        out = net.activation_of(k + 1).g(z)
+    return z, out
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ def network_dict(net) -> dict:
         "output_activation": net.output_activation,
         "bias": net.bias,
         "seed": net.seed,
+        "loss": net.loss_name,
         "weights": [W.tolist() for W in net.weights],
         "biases": [b.tolist() for b in net.biases],
     }
@@ -45,6 +46,7 @@ def network_from_dict(cls, data: dict):
         output_activation=data["output_activation"],
         bias=data["bias"],
         seed=data["seed"],
+        loss=data.get("loss", "squared"),  # files written before cross-entropy have none
     )
     for name, arrays in (("weights", net.weights), ("biases", net.biases)):
         given = data[name]

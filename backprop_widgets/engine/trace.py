@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .training import squared_error
-
 
 @dataclass
 class Trace:
@@ -24,7 +22,7 @@ class Trace:
     z : list of ndarray, ``z[l].shape == (sizes[l],)`` for l >= 1
     a : list of ndarray, ``a[l].shape == (sizes[l],)``; ``a[0]`` is ``x``, ``a[-1]`` is ŷ
     delta : list of ndarray, lecture sign (δ = −∂E/∂z), for l >= 1
-    error : float, E = ½ Σ_k (y_k − ŷ_k)²
+    error : float, E = ½ Σ_k (y_k − ŷ_k)² (or this instance's cross-entropy)
     learning_rate : float or None, the η used for ``dtheta``
     dtheta, dbias : list of ndarray or None, Δθ = η δ a (None when no η was given)
     """
@@ -76,5 +74,5 @@ def trace_of(net, X: np.ndarray, Y: np.ndarray, learning_rate: float | None) -> 
             learning_rate * delta[l + 1] if net.bias else np.zeros(net.sizes[l + 1])
             for l in range(len(net.weights))
         ]
-    error = squared_error(Y, a[-1][None])
+    error = net.error(z[-1][None], a[-1][None], Y)
     return Trace(X[0], Y[0], z, a, delta, error, learning_rate, dtheta, dbias)

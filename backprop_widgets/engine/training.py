@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from .losses import squared_error  # noqa: F401 - its home until 0.1
 from .validation import DivergenceError
 
 
@@ -107,10 +108,13 @@ def training_loss(net, X: np.ndarray, Y: np.ndarray, columns=None) -> float:
         ),
     )
     below = X
+    last = len(net.weights) - 1
     for l, W in enumerate(net.weights):
         np.matmul(below, W.T, out=h[l])
         if net.bias:
             h[l] += net.biases[l]
+        if l == last and net.loss_name != "squared":  # cross-entropy: from the logits
+            return net.error(h[l], None, Y)
         if columns is not None and same_bits(h[l], columns[0][l].T, equal[l]):
             h[l][...] = columns[1][l].T
         else:
@@ -179,7 +183,8 @@ def forward_columns(net, X: np.ndarray, z: list, a: list) -> None:
         np.dot(W, below, out=z[l])
         if net.bias:
             z[l] += net.biases[l][:, None]
-        net.activation_of(l + 1).g_into(z[l], a[l])
+        g = net.activation_of(l + 1)
+        (g.g_columns_into or g.g_into)(z[l], a[l])
         below = a[l]
 
 
@@ -192,9 +197,12 @@ def backward_columns(net, X: np.ndarray, Y: np.ndarray, arrays, dW: list, db: li
     g_prime_into = [net.activation_of(l + 1).g_prime_into for l in range(L)]
     d = delta[L - 1]
     np.subtract(a[L - 1], Y.T, out=d)  # −(y − ŷ)
-    E = 0.5 * float(np.vdot(d, d)) / n  # squared_error, from the ŷ − y already at hand
-    g_prime_into[L - 1](z[L - 1], a[L - 1], tmp[L - 1])
-    d *= tmp[L - 1]
+    if net.loss_name == "squared":
+        E = 0.5 * float(np.vdot(d, d)) / n  # squared_error, from the ŷ − y already at hand
+        g_prime_into[L - 1](z[L - 1], a[L - 1], tmp[L - 1])
+        d *= tmp[L - 1]
+    else:  # cross-entropy: δ = y − ŷ, no g′
+        E = net.error(z[L - 1].T, None, Y)
     d *= 1.0 / n  # ∂E/∂z at the output, E averaged over the batch: −δ / N
     for l in range(L - 1, -1, -1):
         below = a[l - 1] if l else X.T
@@ -277,6 +285,7 @@ def online_epoch(net, X, Y, learning_rate, order) -> None:
     L = len(weights)
     g = [net.activation_of(l + 1).g for l in range(L)]
     g_prime = [net.activation_of(l + 1).g_prime for l in range(L)]
+    squared = net.loss_name == "squared"
     z = [None] * L
     a = [None] * (L + 1)
     for n in order.tolist():
@@ -289,7 +298,10 @@ def online_epoch(net, X, Y, learning_rate, order) -> None:
             a[l + 1] = g[l](zl)
         # η δ at the output. The backward recursion is linear in δ, so every layer's
         # error term comes out already multiplied by η: Δθ = (η δ) a.
-        eta_delta = learning_rate * ((Y[n] - a[L]) * g_prime[L - 1](z[L - 1], a[L]))
+        if squared:
+            eta_delta = learning_rate * ((Y[n] - a[L]) * g_prime[L - 1](z[L - 1], a[L]))
+        else:  # cross-entropy: δ = y − ŷ at the output
+            eta_delta = learning_rate * (Y[n] - a[L])
         for l in range(L - 1, -1, -1):
             below = None
             if l:  # δ of the layer below, from θ before this update
@@ -307,23 +319,14 @@ def replay_until_divergence(net, X, Y, learning_rate, order, batch_size) -> int:
         saved = net.snapshot()
         with np.errstate(all="ignore"):
             run_epoch(net, X, Y, learning_rate, order[start : start + batch_size], batch_size)
+            z, a = net._forward(X)
             finite = all_finite(net.weights + net.biases) and np.isfinite(
-                np.sum((Y - net._forward(X)[1][-1]) ** 2)
+                net.error(z[-1], a[-1], Y)
             )
         if not finite:
             net.restore(saved)
             return done
     return done + 1
-
-
-def squared_error(Y: np.ndarray, Y_hat: np.ndarray, out: np.ndarray | None = None):
-    """The lecture's error E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² of targets Y (N, K) and outputs
-    Y_hat (N, K); for one instance (N = 1) it is E = ½ Σ_k (y_k − ŷ_k)². Outputs of shape
-    (T, N, K) give the T errors, an array of shape (T,). ``out`` (shaped like Y_hat, and it
-    may be Y_hat) takes the squared residuals instead of a new array."""
-    residual = np.subtract(Y, Y_hat, out=out)
-    E = 0.5 * np.sum(np.square(residual, out=residual), axis=(-2, -1)) / Y_hat.shape[-2]
-    return float(E) if np.ndim(E) == 0 else E
 
 
 def all_finite(arrays: list) -> bool:

@@ -179,6 +179,42 @@ def targets(Y: object, n_instances: int, n_outputs: int, name: str = "Y") -> np.
     return array
 
 
+def one_hot(labels: object, n_classes: int, name: str = "Y") -> np.ndarray:
+    """Class labels 0 … K−1 (shape (N,)) as one-hot rows (N, K)."""
+    array = numeric_array(labels, name)
+    _finite(array, name)
+    bad = np.flatnonzero((array != np.round(array)) | (array < 0) | (array >= n_classes))
+    if len(bad):
+        raise ValueError(
+            f"{name} as class labels must be whole numbers 0 … {n_classes - 1}; "
+            f"{name}[{bad[0]}] is {array[bad[0]]:g}"
+        )
+    return np.eye(n_classes)[array.astype(int)]
+
+
+def one_hot_rows(Y: np.ndarray, name: str = "Y") -> None:
+    """Rows of a softmax's targets: one 1 and the rest 0 (one class per instance)."""
+    values = np.flatnonzero(~np.isin(Y, (0.0, 1.0)).all(axis=1))
+    sums = np.flatnonzero(Y.sum(axis=1) != 1.0)
+    if len(values) or len(sums):
+        row = int(min(np.r_[values, sums]))
+        raise ValueError(
+            f"{name} for a softmax output must be one-hot rows (one 1, the rest 0) or class "
+            f"labels 0 … {Y.shape[1] - 1}; row {row} is {Y[row].tolist()}"
+        )
+
+
+def probabilities(Y: np.ndarray, name: str = "Y") -> None:
+    """Targets of cross-entropy on a sigmoid output: probabilities, in [0, 1]."""
+    outside = np.argwhere((Y < 0) | (Y > 1))
+    if len(outside):
+        row, column = (int(k) for k in outside[0])
+        raise ValueError(
+            f"{name} for cross-entropy on a sigmoid output must lie in [0, 1] (probabilities); "
+            f"{name}[{row}, {column}] is {Y[row, column]:g}"
+        )
+
+
 def instance(x: object, y: object, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """One instance as arrays of shape (1, sizes[0]) and (1, sizes[-1]); ``y`` may be a number
     when there is one output."""
