@@ -18,22 +18,29 @@ class LossHistory:
         self.points: list[list[float]] = []
         self.stride = 1
         self._offered = 0
+        self._last_epoch: float | None = None  # the epoch of the last point offered
 
     def add(self, epoch: float, loss: float) -> None:
         """Offer one point; it is kept when it falls on the current stride. A second point for
-        the last point's epoch (a weight edited by hand) replaces it."""
-        if self.points and self.points[-1][0] == float(epoch):
-            self.points[-1][1] = float(loss)
+        the epoch offered last (a weight edited by hand, a point drawn) is always kept, so the
+        curve ends at the loss the network has now: it replaces the last point when that is at
+        this epoch, and is added when the stride had left this epoch out."""
+        epoch, loss = float(epoch), float(loss)
+        if self.points and self.points[-1][0] == epoch:
+            self.points[-1][1] = loss
             return
-        if self._offered % self.stride == 0:
-            self.points.append([float(epoch), float(loss)])
+        again = epoch == self._last_epoch
+        self._last_epoch = epoch
+        if again or self._offered % self.stride == 0:
+            self.points.append([epoch, loss])
             if len(self.points) > self.capacity:
                 self.points = self.points[::2]
                 self.stride *= 2
-        self._offered += 1
+        if not again:
+            self._offered += 1
 
     def clear(self) -> None:
-        self.points, self.stride, self._offered = [], 1, 0
+        self.points, self.stride, self._offered, self._last_epoch = [], 1, 0, None
 
     def __len__(self) -> int:
         return len(self.points)

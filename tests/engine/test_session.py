@@ -107,3 +107,19 @@ def test_bad_arguments_name_themselves(kwargs, error, match):
     arguments = {"net": bw.MLP([2, 2, 1]), "X": X, "Y": Y, **kwargs}
     with pytest.raises(error, match=match):
         TrainingSession(**arguments)
+
+
+def test_a_hand_edit_after_long_training_reaches_the_loss_curve(xor_session):
+    # 2002 epochs: the curve keeps every 4th epoch and its last point is at 2000. A weight
+    # edited (or the data changed) at epoch 2002 must still end the curve, at the new loss.
+    s = xor_session
+    s.train(2002)
+    assert s.train_history.stride == 4 and s.train_history.points[-1][0] == 2000.0
+    s.net.weights[0][1, 0] = 0.3
+    s.record_loss()
+    assert s.train_history.points[-1] == [2002.0, s.loss()]
+    s.net.weights[0][1, 0] = -0.3  # a second edit at the same epoch replaces that point
+    s.record_loss()
+    assert s.train_history.points[-1] == [2002.0, s.loss()]
+    s.train(2)  # training goes on at its stride
+    assert s.train_history.points[-1][0] == 2004.0
