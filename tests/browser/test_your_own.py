@@ -538,11 +538,6 @@ def data_to_screen(surface, name: str, view) -> Callable[[float, float], tuple[f
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="drawing on the sine dataset with its default sigmoid output is refused for the "
-    "dataset's own noisy targets beyond [0, 1] (Y[22] = 1.071), not for the drawn point",
-)
 def test_a_click_on_the_sine_plot_with_a_sigmoid_output_adds_a_point(lab):
     kernel = lab.kernel
     surface = open_surface(lab, PG1)
