@@ -38,6 +38,9 @@ test: $(VENV)/.installed-test chromium
 	$(BIN)/lint-imports
 	$(MAKE) binder-check
 	$(MAKE) kernel-check
+	@# The JupyterLite site for tests/browser/test_lite_site.py; a failed build is reported by
+	@# that test (which skips only when PyPI or npm cannot be reached).
+	-$(MAKE) lite-site
 	$(BIN)/python -m pytest
 
 # What Binder does, without Docker: a clean virtualenv, `pip install -r binder/requirements.txt`

@@ -208,7 +208,10 @@ def jupyter_lite_build(stage: Path, output: Path) -> None:
     config["LiteBuildConfig"]["contents"] = [str(REPO / "notebooks")]
     config["LiteBuildConfig"]["output_dir"] = str(output)
     (stage / "jupyter_lite_config.json").write_text(json.dumps(config, indent=1))
-    shutil.copy2(HERE / "jupyter-lite.json", stage / "jupyter-lite.json")
+    # jupyter-lite.json: Pyodide's settings; overrides.json: JupyterLab's settings for the site
+    # (every cell stays in the page, so live widgets keep drawing and scroll into view; no news).
+    for name in ("jupyter-lite.json", "overrides.json"):
+        shutil.copy2(HERE / name, stage / name)
     run(sys.executable, "-m", "jupyter", "lite", "build", "--lite-dir", stage, cwd=stage)
 
 
