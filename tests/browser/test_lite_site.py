@@ -4,7 +4,8 @@ The site is served from 127.0.0.1 and opened in headless Chromium with every oth
 refused (lite_site.offline_context). In its Pyodide kernel, 01_lecture and 02_exercises run top
 to bottom without an error output; in the lecture's playground an edge click draws the
 derivation, Play advances the epoch and Pause stops it, Step makes one update, the η box and the
-speed dial reach the kernel, and the demo steps; an exercise's check judges an answer.
+speed dial reach the kernel, Save and Load use the browser's storage, and the demo steps; an
+exercise's check judges an answer.
 
 The fixture builds the site first when it is missing or older than its sources (``make
 lite-site``); the test is skipped only when that build fails because PyPI or npm cannot be reached.
@@ -107,6 +108,13 @@ def test_the_lecture_runs_in_the_browser_kernel_and_its_playground_teaches(open_
     expect(page.locator(f"{PLAYGROUND} .bw-speed")).to_have_attribute(
         "data-epochs-per-second", "1"
     )
+
+    # Save writes to the browser's storage (there is no server) and says so; Load reads it back.
+    lecture.run("pg.save_button.click()")
+    message = page.locator(f"{PLAYGROUND} .bw-message")
+    expect(message).to_contain_text("Saved to playground.json in this browser's storage")
+    lecture.run("pg.load_button.click()")
+    expect(message).to_contain_text("Loaded playground.json")
 
     # The demo steps through the lecture's phases.
     expect(page.locator(".bw-phase").first).to_contain_text("Receive input")
