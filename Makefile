@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: lab test bench chromium binder-check kernel-check clean
+.PHONY: lab test bench chromium binder-check kernel-check lite lite-serve lite-site clean
 
 # Debian's own python3 needs the python3-venv package for this; install it when it is missing.
 $(BIN)/python:
@@ -38,6 +38,9 @@ test: $(VENV)/.installed-test chromium
 	$(BIN)/lint-imports
 	$(MAKE) binder-check
 	$(MAKE) kernel-check
+	@# The JupyterLite site for tests/browser/test_lite_site.py; a failed build is reported by
+	@# that test (which skips only when PyPI or npm cannot be reached).
+	-$(MAKE) lite-site
 	$(BIN)/python -m pytest
 
 # What Binder does, without Docker: a clean virtualenv, `pip install -r binder/requirements.txt`
@@ -65,9 +68,39 @@ kernel-check:
 	$(KERNEL6_VENV)/bin/python -m pip install --quiet -e . "ipykernel>=6.25,<7" "pytest>=7"
 	$(KERNEL6_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/kernel
 
+# The JupyterLite site (lite/build.py): the notebooks in the browser, no server, no internet.
+#   make lite                 build it into build/lite/ with a self-hosted Pyodide
+#   make lite PYODIDE=cdn     the same against the official CDN's Pyodide (smaller; needs internet)
+#   make lite-serve           serve build/lite/ on http://127.0.0.1:$(LITE_PORT)/
+LITE_VENV := .lite-venv
+LITE_PORT ?= 8765
+PYODIDE   ?= self
+$(LITE_VENV)/.installed: lite/requirements.txt
+	rm -rf $(LITE_VENV)
+	$(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LITE_VENV)/bin/python -m pip install --quiet -r lite/requirements.txt
+	touch $@
+
+lite: $(LITE_VENV)/.installed
+	$(LITE_VENV)/bin/python lite/build.py --pyodide $(PYODIDE)
+
+# What the site's browser test (tests/lite) needs: build/lite/ rebuilt when its sources changed.
+LITE_SOURCES := $(wildcard notebooks/*.ipynb lite/*) pyproject.toml \
+	$(shell find backprop_widgets -name '*.py' -o -name '*.js' -o -name '*.css')
+build/lite/.built: $(LITE_SOURCES) | $(LITE_VENV)/.installed
+	$(LITE_VENV)/bin/python lite/build.py
+	touch $@
+lite-site: build/lite/.built
+
+lite-serve:
+	@test -f build/lite/jupyter-lite.json || { echo "no site yet: run make lite"; exit 1; }
+	@echo "serving build/lite/ on http://127.0.0.1:$(LITE_PORT)/lab/index.html"
+	$(PYTHON) -m http.server --bind 127.0.0.1 --directory build/lite $(LITE_PORT)
+
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) $(BINDER_VENV) $(KERNEL6_VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) $(BINDER_VENV) $(KERNEL6_VENV) $(LITE_VENV) build .pytest_cache .hypothesis test-artifacts

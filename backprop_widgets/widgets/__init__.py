@@ -3,3 +3,7 @@
 They present what the engine and the symbolic layer compute; they do not compute maths. The
 ES modules they draw with are in ``backprop_widgets/static``.
 """
+
+from .pyodide import send_none_as_null
+
+send_none_as_null()  # JupyterLite's Pyodide kernel only; a no-op in any other kernel

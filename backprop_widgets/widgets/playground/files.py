@@ -14,6 +14,7 @@ bad file raises ``ValueError`` or ``TypeError`` naming the field, and changes no
 from __future__ import annotations
 
 import json
+import sys
 from os import PathLike
 
 import numpy as np
@@ -375,7 +376,11 @@ def save_from_ui(pg) -> tuple[str, bool]:
         save_state(pg, path)
     except (OSError, TypeError, ValueError) as error:
         return f"Could not save: {error}", True
-    return f"Saved to {path} (in the notebook's folder): settings, weights, η, mode.", False
+    if sys.platform == "emscripten":  # JupyterLite: no server; the file is in the browser
+        where = "in this browser's storage (no server: download it from the file browser)"
+    else:
+        where = "(in the notebook's folder)"
+    return f"Saved to {path} {where}: settings, weights, η, mode.", False
 
 
 def load_from_ui(pg) -> tuple[str, bool]:
