@@ -297,7 +297,7 @@ class DeltaQuiz(w.VBox):
         """The widget, after a picture of it for where no kernel runs (``fallback``)."""
         from .fallback import display_with_picture, quiz_picture
 
-        display_with_picture(self, quiz_picture(self))
+        display_with_picture(self, quiz_picture)
 
     def __repr__(self) -> str:
         right = sum(m.get("state") == "right" for m in self.inputs.marks.values())

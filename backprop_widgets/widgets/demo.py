@@ -302,7 +302,7 @@ class StepThrough(w.VBox):
         """The demo, after a picture of its phase for where no kernel runs (``fallback``)."""
         from .fallback import demo_picture, display_with_picture
 
-        display_with_picture(self, demo_picture(self))
+        display_with_picture(self, demo_picture)
 
     def __repr__(self) -> str:
         phase, layer = self.steps[self.step]

@@ -48,7 +48,7 @@ class DerivationView(anywidget.AnyWidget):
         """The panel, after its MathML for where no kernel runs (``fallback``)."""
         from .fallback import derivation_picture, display_with_picture
 
-        display_with_picture(self, derivation_picture(self))
+        display_with_picture(self, derivation_picture)
 
 
 def derivation_state(

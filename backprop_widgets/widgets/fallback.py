@@ -51,9 +51,10 @@ SWITCH_STYLE = (
 )
 
 
-def display_with_picture(widget, picture_html: str) -> None:
-    """Display ``picture_html`` (a ``.bw-fallback`` element) and then ``widget``, as two outputs;
-    a closed widget (no view) displays nothing."""
+def display_with_picture(widget, picture) -> None:
+    """Display the picture ``picture(widget)`` makes (a ``.bw-fallback`` element) and then
+    ``widget``, as two outputs; a closed widget (no view) displays nothing. The picture is
+    made only where it is shown (``pictures_switch``)."""
     bundle = widget._repr_mimebundle_()
     if bundle is None:
         return
@@ -61,13 +62,20 @@ def display_with_picture(widget, picture_html: str) -> None:
     if not pictures_switch():
         display(data, metadata=metadata, raw=True)
         return
+    picture_html = picture(widget)
     display({HTML: SWITCH_STYLE + picture_html, TEXT: data.get(TEXT, "")}, raw=True)
     display({**data, TEXT: ""}, metadata=metadata, raw=True)
 
 
 def pictures_switch() -> bool:
-    """Whether the front-end applies the switch's style sheet: not in VS Code or Colab."""
-    return "VSCODE_PID" not in os.environ and "google.colab" not in sys.modules
+    """Whether a picture goes before the widget: where the front-end applies the switch's
+    style sheet (not VS Code or Colab), and not in JupyterLite's Pyodide kernel, where a
+    picture costs seconds of matplotlib in the browser before the widget appears."""
+    return (
+        "VSCODE_PID" not in os.environ
+        and "google.colab" not in sys.modules
+        and sys.platform != "emscripten"
+    )
 
 
 def playground_picture(pg) -> str:

@@ -72,7 +72,7 @@ class NetworkView(anywidget.AnyWidget):
         """The diagram, after a picture of it for where no kernel runs (``fallback``)."""
         from .fallback import diagram_picture, display_with_picture
 
-        display_with_picture(self, diagram_picture(self))
+        display_with_picture(self, diagram_picture)
 
 
 TAIL = 100  # points a curve grows by before it is sent again whole

@@ -17,13 +17,16 @@ press Play at once): each frame is stretched so that its busy time is at most th
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 
 from ...engine.validation import DivergenceError
 from .settings import check_cpu_share
 
 PERIOD = 1 / 60  # seconds per frame: the views update up to 60 times a second
-TRAIN_SHARE = 0.6  # of a frame spent training as fast as it goes; the rest shows and answers
+# Of a frame spent training as fast as it goes; the rest shows and answers. In JupyterLite's
+# Pyodide kernel the page draws in another thread and NumPy is slower: it trains longer.
+TRAIN_SHARE = 0.75 if sys.platform == "emscripten" else 0.6
 MIN_TRAINING = 0.001  # seconds of training a frame keeps however tight the CPU cap
 CHUNK = 0.004  # seconds one call to train() aims to take, so a pause is answered at once
 CHUNK_UPDATES = 400  # updates one call to train() makes at most at a set speed

@@ -339,7 +339,7 @@ class Playground(files.Saving, w.VBox):
         """The widget, after a picture of it for where no kernel runs (``fallback``)."""
         from ..fallback import display_with_picture, playground_picture
 
-        display_with_picture(self, playground_picture(self))
+        display_with_picture(self, playground_picture)
 
     def __repr__(self) -> str:
         return (
