@@ -49,8 +49,8 @@ def _softmax(paths: Paths) -> Template:
     a_k, a_i, z_i = f"a^{{{L}}}_k", f"a^{{{L}}}_i", f"z^{{{L}}}_i"
     t = Template()
     t.text(
-        rf"&\text{{Through the softmax: every output }} {a_k} \text{{ depends on every }} {z_i}"
-        r"\text{, so the chain rule sums over the outputs (the Jacobian)}"
+        rf"&\text{{Through the softmax: every }} {a_k} \text{{ depends on every }} {z_i} "
+        r"\text{ (its Jacobian)}"
     ).row()
     t.text(tex.align(formulas.through_softmax(L).latex)).row()
     t.text(
