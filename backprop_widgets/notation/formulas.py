@@ -126,6 +126,77 @@ def error_slope(layer: object = "L") -> Formula:
     )
 
 
+# -- beyond the lecture: cross-entropy ------------------------------------------------------------
+
+CROSS_ENTROPY = _written("E = −Σₖ yₖ log ŷₖ", r"E = -\sum_k y_k \log \hat y_k")
+"""The cross-entropy of one instance with a softmax output (y one-hot: one class)."""
+
+BINARY_CROSS_ENTROPY = _written(
+    "E = −Σₖ [yₖ log ŷₖ + (1 − yₖ) log(1 − ŷₖ)]",
+    r"E = -\sum_k \bigl[y_k \log \hat y_k + (1 - y_k) \log(1 - \hat y_k)\bigr]",
+)
+"""The cross-entropy of one instance with a sigmoid output (each ŷₖ a yes/no probability)."""
+
+LOSS_TITLES = {"squared": "squared error", "cross_entropy": "cross-entropy"}
+"""How a title names each loss: "∂E/∂θ²₁₂ for the cross-entropy E"."""
+
+
+def error_of(loss: str = "squared", output: str = "sigmoid") -> Formula:
+    """E of one instance for ``loss`` ("squared" or "cross_entropy") on an ``output``
+    activation: the lecture's ½ Σ (y − ŷ)², or a cross-entropy (softmax or sigmoid output)."""
+    if loss == "squared":
+        return ERROR
+    return CROSS_ENTROPY if output == "softmax" else BINARY_CROSS_ENTROPY
+
+
+def softmax(layer: object = "L") -> Formula:
+    """The softmax output: a^L_k = e^(z^L_k) / Σ_m e^(z^L_m)."""
+    return _written(
+        f"a{sup(layer)}ₖ = e^(z{sup(layer)}ₖ) / Σₘ e^(z{sup(layer)}ₘ)",
+        rf"a^{{{layer}}}_k = \frac{{e^{{z^{{{layer}}}_k}}}}{{\sum_m e^{{z^{{{layer}}}_m}}}}",
+    )
+
+
+def cross_entropy_slope(layer: object = "L", output: str = "softmax") -> Formula:
+    """∂E/∂a^L_k of the cross-entropy: −y_k / a^L_k (softmax), or
+    −(y_k / a^L_k − (1 − y_k) / (1 − a^L_k)) (sigmoid)."""
+    a_text, a = f"a{sup(layer)}ₖ", f"a^{{{layer}}}_k"
+    if output == "softmax":
+        return _written(f"∂E/∂{a_text} = −yₖ / {a_text}", rf"{_d('E', a)} = -\frac{{y_k}}{{{a}}}")
+    return _written(
+        f"∂E/∂{a_text} = −(yₖ / {a_text} − (1 − yₖ) / (1 − {a_text}))",
+        rf"{_d('E', a)} = -\Bigl(\frac{{y_k}}{{{a}}} - \frac{{1 - y_k}}{{1 - {a}}}\Bigr)",
+    )
+
+
+def softmax_jacobian(layer: object = "L") -> Formula:
+    """The softmax's Jacobian: ∂a^L_k/∂z^L_i = a^L_k (1[k = i] − a^L_i); every output depends
+    on every z of its layer."""
+    a_k, a_i, z_i = f"a^{{{layer}}}_k", f"a^{{{layer}}}_i", f"z^{{{layer}}}_i"
+    return _written(
+        f"∂a{sup(layer)}ₖ/∂z{sup(layer)}ᵢ = a{sup(layer)}ₖ (1[k = i] − a{sup(layer)}ᵢ)",
+        rf"{_d(a_k, z_i)} = {a_k}\,({{1[k = i]}} - {a_i})",
+    )
+
+
+def through_softmax(layer: object = "L") -> Formula:
+    """The chain rule through the softmax: ∂E/∂z^L_i = Σ_k ∂E/∂a^L_k ∂a^L_k/∂z^L_i."""
+    a_k, z_i = f"a^{{{layer}}}_k", f"z^{{{layer}}}_i"
+    return _written(
+        f"∂E/∂z{sup(layer)}ᵢ = Σₖ ∂E/∂a{sup(layer)}ₖ ∂a{sup(layer)}ₖ/∂z{sup(layer)}ᵢ",
+        rf"{_d('E', z_i)} = \sum_k {_d('E', a_k)}\, {_d(a_k, z_i)}",
+    )
+
+
+def cross_entropy_delta(layer: object = "L") -> Formula:
+    """δ at an output under cross-entropy (softmax or sigmoid): δ^L_i = y_i − ŷ_i, g′ cancelled."""
+    return _written(f"δ{sup(layer)}ᵢ = yᵢ − ŷᵢ", rf"\delta^{{{layer}}}_i = y_i - \hat y_i")
+
+
+def _d(top: str, bottom: str) -> str:
+    return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
+
+
 # -- the backward pass ---------------------------------------------------------------------------
 
 
@@ -242,6 +313,11 @@ ACTIVATIONS: dict[str, ActivationFormulas] = {
 
 def activation_latex(name: str) -> str:
     """``g(z) = …, \\quad g'(z) = …`` for the activation ``name``."""
+    if name == "softmax":  # not elementwise: its slope is a Jacobian
+        return (
+            r"g(z)_k = \frac{e^{z_k}}{\sum_m e^{z_m}}, \quad "
+            r"\frac{\partial g(z)_k}{\partial z_i} = g(z)_k\,({1[k = i]} - g(z)_i)"
+        )
     known = ACTIVATIONS.get(name)
     g = known.g if known else r"\mathrm{" + name + "}(z)"
     g_prime = known.g_prime if known else "g'(z)"

@@ -123,4 +123,7 @@ class Compiled:
         for function, positions, shape in self.sums:
             terms = function(*[flat[p] for p in positions])
             totals.append(float(np.broadcast_to(terms, shape).sum()))
-        return float(self.whole(*flat[self.positions].tolist(), *totals))
+        try:
+            return float(self.whole(*flat[self.positions].tolist(), *totals))
+        except ZeroDivisionError:  # a saturated output: (1 − y) / (1 − a) with a = 1
+            return float("nan")

@@ -1,9 +1,9 @@
 """``derive``: ∂E/∂θ for one parameter and one instance, and the cache that makes it quick.
 
 The structure of a derivation (its paths, its terms, its SymPy expression, its LaTeX with slots
-for the numbers) depends only on the architecture, the activations, the bias flag and the
-parameter. It is built once and cached, so a later call with other weights or another instance
-only fills in numbers.
+for the numbers) depends only on the architecture, the activations, the bias flag, the error E
+(the lecture's squared error, or a cross-entropy) and the parameter. It is built once and
+cached, so a later call with other weights or another instance only fills in numbers.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import numpy as np
 
 from ..engine import validation as check
 from ..engine.mlp import MLP
-from ..notation import PHASES, tex
+from ..notation import PHASES, formulas, tex
 from ..notation.address import Parameter
 from . import expression
 from .compiled import Compiled
 from .latex import Sections, aligned
-from .paths import Path, Paths
+from .paths import SIGMOID, SOFTMAX, SQUARED, Path, Paths
 from .terms import Term, Terms
 from .values import Numbers
 
@@ -40,10 +40,15 @@ class _Structure:
     bias : bool
     parameter : Parameter
         Already checked.
+    error : str
+        ``paths.SQUARED`` (the lecture's E), ``paths.SOFTMAX`` or ``paths.SIGMOID`` (the
+        cross-entropy on that output).
     """
 
-    def __init__(self, sizes: tuple, activations: tuple, bias: bool, parameter: Parameter):
-        self.paths = Paths(sizes, Parameter(*parameter))
+    def __init__(
+        self, sizes: tuple, activations: tuple, bias: bool, parameter: Parameter, error: str
+    ):
+        self.paths = Paths(sizes, Parameter(*parameter), error)
         self.terms = Terms(self.paths, bias)
         self.templates = Sections(self.terms, activations, bias).templates()
 
@@ -66,8 +71,17 @@ class _Structure:
 
 
 @lru_cache(maxsize=4096)
-def _structure(sizes: tuple, activations: tuple, bias: bool, parameter: tuple) -> _Structure:
-    return _Structure(sizes, activations, bias, parameter)
+def _structure(
+    sizes: tuple, activations: tuple, bias: bool, parameter: tuple, error: str = SQUARED
+) -> _Structure:
+    return _Structure(sizes, activations, bias, parameter, error)
+
+
+def error_of(net: MLP) -> str:
+    """Which E a derivation for ``net`` writes out: ``SQUARED``, ``SOFTMAX`` or ``SIGMOID``."""
+    if net.loss_name == "squared":
+        return SQUARED
+    return SOFTMAX if net.output_activation == "softmax" else SIGMOID
 
 
 def cache_info() -> tuple:
@@ -89,7 +103,8 @@ class Derivation:
     parameter : Parameter
         ``(l, i, j)`` for ``weights[l][i, j]`` or ``(l, i, "bias")`` for ``biases[l][i]``.
     value : float
-        ∂E/∂θ, E = ½ Σ_k (y_k − ŷ_k)², summed over the paths from θ to E.
+        ∂E/∂θ, summed over the paths from θ to E; E = ½ Σ_k (y_k − ŷ_k)² (the lecture's), or
+        the network's cross-entropy.
     value_from_delta : float
         The same by the backward pass, −δ^(l+1)_i a^l_j; equal to ``value`` up to rounding.
     n_paths : int
@@ -98,7 +113,9 @@ class Derivation:
         The whole derivation, one ``aligned`` environment (no ``$`` delimiters).
     sections : dict of str
         Its parts, each an ``aligned`` environment: "instance", "forward", "error", "chain"
-        (the paths, or their Σ when there are more than ``PATH_LIMIT``) and "delta".
+        (the paths, or their Σ when there are more than ``PATH_LIMIT``) and "delta"; with the
+        cross-entropy "output" before "chain" (∂E/∂z^L through the softmax's Jacobian or the
+        sigmoid's g', simplified to δ^L = y − ŷ) and a title naming the loss in "instance".
     learning_rate : float or None
         η, if one was given; then Δθ is shown as a number too.
     """
@@ -117,6 +134,18 @@ class Derivation:
     def name(self) -> str:
         """The parameter in the lecture's notation, LaTeX: ``\\theta^{2}_{11}``."""
         return tex.theta(*self.parameter)
+
+    @property
+    def loss(self) -> str:
+        """The network's loss: "squared" (the lecture's) or "cross_entropy"."""
+        return "squared" if self._structure.paths.error == SQUARED else "cross_entropy"
+
+    @property
+    def title(self) -> str:
+        """What is derived, naming the loss: "∂E/∂θ²₁₂ for the cross-entropy E"."""
+        layer, i, j = self.parameter
+        theta = f"θ{formulas.sup(layer + 1)}{formulas.sub(tex.sub(i, j))}"
+        return f"∂E/∂{theta} for the {formulas.LOSS_TITLES[self.loss]} E"
 
     @property
     def enumerated(self) -> bool:
@@ -281,14 +310,15 @@ def derive(
     x : array, shape (sizes[0],)
         The instance's input.
     y : array, shape (sizes[-1],), or a number when there is one output
-        Its target.
+        Its target. With a softmax output: a one-hot row, or the class label 0 … K−1 (the
+        same derivation); with the cross-entropy on a sigmoid output, values in [0, 1].
     learning_rate : float, optional
         η > 0: show Δθ = η δ a and the updated θ as numbers too.
 
     Returns
     -------
     Derivation
-        ``.latex``, ``.expr``, ``.value`` (∂E/∂θ of E = ½ Σ_k (y_k − ŷ_k)², equal to
+        ``.latex``, ``.expr``, ``.value`` (∂E/∂θ of the network's E, equal to
         ``net.gradients(x[None], y[None])`` at that entry), ``.symbolic_value`` (the same from
         ``.expr``), and the paths, factors and terms a widget can highlight.
 
@@ -308,11 +338,16 @@ def derive(
         raise TypeError(f"net must be a backprop_widgets.MLP; got {type(net).__name__}")
     parameter = net.check_parameter(l, i, j)
     x = _instance(x, net.sizes[0], "x")
+    error = error_of(net)
+    if error == SOFTMAX and np.ndim(y) == 0 and not isinstance(y, str):  # a class label
+        y = check.one_hot([y], net.sizes[-1], "y")[0]
     y = _instance(y, net.sizes[-1], "y", scalar=True)
+    if error != SQUARED:  # one-hot rows (softmax) or probabilities (sigmoid)
+        y = net.targets(y[None], 1, "y")[0]
     if learning_rate is not None:
         learning_rate = check.learning_rate(learning_rate)
     activations = tuple(net.activation_of(q).name for q in range(1, net.n_layers))
-    structure = _structure(tuple(net.sizes), activations, net.bias, parameter)
+    structure = _structure(tuple(net.sizes), activations, net.bias, parameter, error)
     numbers = Numbers(net, net.trace(x, y), structure.paths, learning_rate)
     sections = {name: t.fill(numbers) for name, t in structure.templates.items()}
     return Derivation(

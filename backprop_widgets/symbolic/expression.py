@@ -4,8 +4,12 @@ The expression is built from the paths (``paths``), not by differentiating a ful
 one product −(y_k − a^L_k) g'(z^L_k) θ^(L-1)_km … g'(z^(l+1)_i) a^l_j per path, or, beyond
 ``PATH_LIMIT`` paths, the same product inside a ``sympy.Sum`` over the node indices of the
 layers of several nodes (a layer of one node is written with its node, never summed 1 … 1).
-``lambdified`` compiles it with ``sympy.lambdify`` (``compiled`` feeds it a call's numbers) and
-``mathml`` prints it as presentation MathML.
+With the cross-entropy the first factors are its own: −y_k / a^L_k + (1 − y_k) / (1 − a^L_k)
+before g'(z^L_k) (sigmoid), or, through the softmax's Jacobian, ∂E/∂z^L_i =
+Σ_k (−y_k / a^L_k) a^L_k (1[k = i] − a^L_i) = −y_i + a^L_i Σ_k y_k with no g'(z^L) (softmax);
+these hold for any y, before Σ_k y_k = 1 simplifies them. ``lambdified`` compiles it with
+``sympy.lambdify`` (``compiled`` feeds it a call's numbers) and ``mathml`` prints it as
+presentation MathML.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from ..notation.address import BIAS
 from ..notation.formulas import indices
-from .paths import Paths
+from .paths import SIGMOID, SOFTMAX, Paths
 
 
 @dataclass(frozen=True)
@@ -83,11 +87,13 @@ def chain_rule(paths: Paths, s: Symbols) -> sympy.Expr:
     """∂E/∂θ as the chain-rule product-sum: listed paths, or a Σ over node indices."""
     layer, _, j = paths.parameter
     layers = paths.path_layers
+    sign = sympy.S.NegativeOne if paths.error not in (SOFTMAX, SIGMOID) else sympy.S.One
 
     def product(nodes: list) -> list:
-        factors = [s.y[nodes[0]] - s.a[layers[0]][nodes[0]]]
+        factors = [_head(paths, s, nodes[0])]
         for c, q in enumerate(layers):
-            factors.append(s.g_prime(s.z[q][nodes[c]]))
+            if c or not paths.jacobian:
+                factors.append(s.g_prime(s.z[q][nodes[c]]))
             if c + 1 < len(layers):
                 factors.append(s.theta[layers[c + 1]][nodes[c], nodes[c + 1]])
         factors.append(sympy.Integer(1) if j == BIAS else s.a_of(layer, j))
@@ -95,7 +101,7 @@ def chain_rule(paths: Paths, s: Symbols) -> sympy.Expr:
 
     if paths.enumerated:
         products = [product([int(n) + 1 for n in row]) for row in paths.path_nodes]
-        return sympy.Add(*[sympy.Mul(sympy.S.NegativeOne, *factors) for factors in products])
+        return sympy.Add(*[sympy.Mul(sign, *factors) for factors in products])
     # Indices as shown: 1-based nodes; a letter for each layer summed over, and no Σ over a
     # layer of one node (its node is written instead), as in the LaTeX.
     index = {
@@ -104,7 +110,20 @@ def chain_rule(paths: Paths, s: Symbols) -> sympy.Expr:
     shown = zip(layers, paths.sum_nodes(), strict=True)
     nodes = [index[q] if q in index else n + 1 for q, n in shown]
     limits = [(index[q], 1, paths.sizes[q]) for q in reversed(paths.letters)]
-    return sympy.Mul(sympy.S.NegativeOne, sympy.Sum(sympy.Mul(*product(nodes)), *limits))
+    return sympy.Mul(sign, sympy.Sum(sympy.Mul(*product(nodes)), *limits))
+
+
+def _head(paths: Paths, s: Symbols, k) -> sympy.Expr:
+    """A path's first factor at output node k (shown, 1-based, or a letter): y_k − a^L_k (the
+    lecture's, its − in front of the sum), ∂E/∂a^L_k of the sigmoid's cross-entropy, or ∂E/∂z^L_k
+    through the softmax's Jacobian, Σ_m (−y_m / a^L_m) a^L_m (1[m = k] − a^L_k), its sum over m
+    done: −y_k + a^L_k Σ_m y_m, the outputs' targets written out (k may be a letter)."""
+    a, y = s.a[paths.output], s.y
+    if paths.error == SIGMOID:
+        return -y[k] / a[k] + (1 - y[k]) / (1 - a[k])
+    if paths.error == SOFTMAX:
+        return -y[k] + a[k] * sympy.Add(*[y[m] for m in range(1, paths.sizes[-1] + 1)])
+    return y[k] - a[k]
 
 
 def substitutions(s: Symbols, values) -> dict:

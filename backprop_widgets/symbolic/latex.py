@@ -5,6 +5,8 @@ The sections, each the rows of an ``aligned`` environment:
 - "instance": x, y (and η), the error E and the activation g with its derivative;
 - "forward": z and a of each layer;
 - "error": E and ∂E/∂ŷ;
+- "output" (the cross-entropy only, ``cross_entropy``): ∂E/∂z^L through the softmax's Jacobian
+  or the sigmoid's g', simplified to −(y − ŷ), so δ^L = y − ŷ;
 - "chain": the chain rule along every path from θ to E, or its Σ when there are too many;
 - "delta": the same with the error terms δ, then ∂E/∂θ = −δ a, Δθ and the update.
 
@@ -14,58 +16,15 @@ The lecture's formulas come from ``notation.formulas`` and the numbers are writt
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from ..notation import formulas, numbers, tex
-from .paths import PATH_LIMIT, Key
+from . import cross_entropy
+from .paths import PATH_LIMIT, SIGMOID, SQUARED
+from .template import Template, aligned
 from .terms import Terms
 
+__all__ = ["Sections", "Template", "aligned"]
+
 _PER_LINE = 4  # path values per line of a sum
-
-
-class Template:
-    """LaTeX with slots for numbers: built once per structure, filled in on every call."""
-
-    def __init__(self) -> None:
-        self.parts: list = []
-
-    def text(self, latex: str) -> Template:
-        if self.parts and isinstance(self.parts[-1], str):
-            self.parts[-1] += latex
-        else:
-            self.parts.append(latex)
-        return self
-
-    def slot(self, key: Key, style: Callable[[Any], str] = numbers.latex) -> Template:
-        """The number ``key`` names, written by ``style``."""
-        self.parts.append((style, key))
-        return self
-
-    def when(self, key: Key, inner: Template) -> Template:
-        """``inner``, filled only when the number ``key`` names is known (not None)."""
-        self.parts.append((None, key, inner))
-        return self
-
-    def row(self) -> Template:
-        return self.text(" \\\\\n")
-
-    def fill(self, values) -> str:
-        """The LaTeX with the numbers of ``values`` (``values.Numbers``) in its slots."""
-        get = values.get
-        out = []
-        for part in self.parts:
-            if isinstance(part, str):
-                out.append(part)
-            elif part[0] is not None:
-                out.append(part[0](get(part[1])))
-            elif get(part[1]) is not None:
-                out.append(part[2].fill(values))
-        return "".join(out)
-
-
-def aligned(body: str) -> str:
-    return "\\begin{aligned}\n" + body + "\n\\end{aligned}"
 
 
 class Sections:
@@ -87,29 +46,32 @@ class Sections:
     def templates(self) -> dict:
         """Section name → Template, in the order they are shown."""
         enumerated = self.paths.enumerated
-        return {
-            "instance": self.instance(),
-            "forward": self.forward(),
-            "error": self.error(),
-            "chain": self.chain() if enumerated else self.chain_sum(),
-            "delta": self.delta() if enumerated else self.delta_sum(),
-        }
+        sections = {"instance": self.instance(), "forward": self.forward(), "error": self.error()}
+        if self.paths.error != SQUARED:
+            sections["output"] = cross_entropy.output(self.paths)
+        sections["chain"] = self.chain() if enumerated else self.chain_sum()
+        sections["delta"] = self.delta() if enumerated else self.delta_sum()
+        return sections
 
     def instance(self) -> Template:
         out = self.paths.output
         eta = Template().text(r", \quad \eta = ").slot(("eta",))
-        t = Template().text(rf"&\text{{Instance: }} {formulas.INPUT.latex} = ")
+        t = Template()
+        if self.paths.error != SQUARED:  # the loss in the title
+            t.text(cross_entropy.title(self.paths)).row()
+        t.text(rf"&\text{{Instance: }} {formulas.INPUT.latex} = ")
         t.slot(("vector", "x"), numbers.latex_vector)
         t.text(r", \quad y = ").slot(("vector", "y"), numbers.latex_vector)
         t.when(("eta",), eta).row()
-        t.text(f"&{formulas.ERROR.latex}")
+        t.text(f"&{self.terms.error.latex}")
         if self.bias:
             t.text(rf", \quad {formulas.BIAS_UNIT.latex} \text{{ (bias unit)}}")
         t.row()
         hidden, output = self.activations[0], self.activations[-1]
         if hidden == output:
             return t.text(f"&{formulas.activation_latex(output)}")
-        t.text(f"&{formulas.activation_latex(hidden)} {tex.words(f' in layers 2 to {out}')}")
+        layers = "layer 2" if out == 2 else f"layers 2 to {out}"
+        t.text(f"&{formulas.activation_latex(hidden)} {tex.words(f' in {layers}')}")
         t.row()
         return t.text(f"&{formulas.activation_latex(output)} {tex.words(f' in layer {out + 1}')}")
 
@@ -124,9 +86,12 @@ class Sections:
 
     def error(self) -> Template:
         t = Template().text(r"&\text{Compute error}").row()
-        t.text(tex.align(formulas.ERROR.latex) + " = ").slot(("E",))
+        t.text(tex.align(self.terms.error.latex) + " = ").slot(("E",))
         t.text(rf", \quad \hat y = a^{{{self.paths.output + 1}}}").row()
-        t.text(tex.align(formulas.error_slope(self.paths.output + 1).latex) + r": \quad ")
+        slope = formulas.error_slope(self.paths.output + 1)
+        if self.paths.error != SQUARED:
+            slope = cross_entropy.slope(self.paths)
+        t.text(tex.align(slope.latex) + r": \quad ")
         return t.slot(("vector", "dEda"), numbers.latex_vector)
 
     # the chain rule
@@ -139,6 +104,11 @@ class Sections:
     def _path_numbers(self, t: Template, keys: list) -> None:
         """A path's factors with numbers: -(y - a) · g'(z) · θ · … · a."""
         k = keys[0][1]
+        if self.paths.error == SIGMOID:  # ∂E/∂a^L_k as one number
+            t.slot(keys[0], numbers.latex_factor)
+            for key in keys[1:]:
+                t.text(r" \cdot ").slot(key, numbers.latex_factor)
+            return
         t.text("-(").slot(("y", k)).text(" - ")
         t.slot(("a", self.paths.output, k), numbers.latex_factor).text(")")
         for key in keys[1:]:
@@ -231,6 +201,10 @@ class Sections:
         times g'(z)."""
         paths = self.paths
         t.text(rf"{tex.delta(q, m)} &= {self.terms.delta_meaning(q, m)} = ")
+        if q == paths.output and paths.error != SQUARED:  # y − a: g' has cancelled
+            t.text("").slot(("y", m)).text(" - ").slot(("a", q, m), numbers.latex_factor)
+            t.text(" = ").slot(("delta", q, m))
+            return
         if q == paths.output:
             t.text("(").slot(("y", m)).text(" - ")
             t.slot(("a", q, m), numbers.latex_factor).text(")")

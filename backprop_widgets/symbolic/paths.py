@@ -8,6 +8,12 @@ parameter, so ``Paths`` is built once per structure; ``products`` and ``total`` 
 
 Factors are named by keys: ``("dEda", k)`` for ∂E/∂a^L_k, ``("gp", q, m)`` for g'(z^q_m),
 ``("theta", q, m, n)`` for θ^q_mn (0-based) and ``("a", l, j)`` for a^l_j.
+
+Beyond the lecture, with a softmax output and the cross-entropy (``SOFTMAX``), every output a^L_k
+depends on every z^L_i, so a path starts at z^L_i with the factor ``("dEdz", i)``, ∂E/∂z^L_i =
+Σ_k ∂E/∂a^L_k ∂a^L_k/∂z^L_i (the softmax's Jacobian, summed: −(y_i − a^L_i)), and has no g'(z^L).
+With a sigmoid output and the cross-entropy (``SIGMOID``) the paths are the lecture's, only
+∂E/∂a^L_k differs.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ PATH_LIMIT = 4
 
 GATHER_LIMIT = 1 << 16  # paths multiplied out one by one in NumPy; beyond, summed layer by layer
 LETTERS = ("k", "m", "n", "p", "r", "s", "t", "u", "v", "w")  # path indices, output first
+
+SQUARED = "squared"  # the lecture's E = ½ Σ_k (y_k − ŷ_k)², any output
+SOFTMAX = "softmax cross-entropy"  # E = −Σ_k y_k log ŷ_k, softmax output
+SIGMOID = "sigmoid cross-entropy"  # E = −Σ_k [y_k log ŷ_k + (1 − y_k) log(1 − ŷ_k)]
+ERRORS = (SQUARED, SOFTMAX, SIGMOID)
 
 Key = tuple  # names one number of a derivation, e.g. ("gp", q, m) for g'(z) of node m of layer q
 
@@ -62,11 +73,16 @@ class Paths:
         Nodes per layer, input first.
     parameter : Parameter
         θ, already checked against ``sizes``.
+    error : str
+        Which E: ``SQUARED`` (the lecture's), ``SOFTMAX`` or ``SIGMOID`` (cross-entropy).
 
     Attributes
     ----------
     output : int
         The output layer, 0-based.
+    jacobian : bool
+        Whether the paths start at z^L through the softmax's Jacobian (``("dEdz", k)``, no
+        g'(z^L)) rather than at a^L.
     path_layers : tuple of int
         The node layers a path visits, from the output back to layer l+1 (0-based).
     free_layers : tuple of int
@@ -84,9 +100,10 @@ class Paths:
         The factors at each position of the chain rule, from ∂E/∂a^L to ∂z^(l+1)_i/∂θ^l_ij.
     """
 
-    def __init__(self, sizes: tuple, parameter: Parameter) -> None:
-        self.sizes, self.parameter = sizes, parameter
+    def __init__(self, sizes: tuple, parameter: Parameter, error: str = SQUARED) -> None:
+        self.sizes, self.parameter, self.error = sizes, parameter, error
         self.output = len(sizes) - 1
+        self.jacobian = error == SOFTMAX
         self.path_layers = tuple(range(self.output, parameter.l, -1))
         self.free_layers = self.path_layers[:-1]
         self.letters = {q: _letter(c) for c, q in enumerate(self.free_layers) if sizes[q] > 1}
@@ -106,9 +123,10 @@ class Paths:
 
     def _chain(self) -> tuple:
         layers = self.path_layers
-        chain = [tuple(("dEda", k) for k in self.nodes(layers[0]))]
+        chain = [tuple((self.head, k) for k in self.nodes(layers[0]))]
         for c, q in enumerate(layers):
-            chain.append(tuple(("gp", q, m) for m in self.nodes(q)))
+            if c or not self.jacobian:
+                chain.append(tuple(("gp", q, m) for m in self.nodes(q)))
             if c + 1 < len(layers):
                 below = layers[c + 1]
                 chain.append(
@@ -117,13 +135,19 @@ class Paths:
         chain.append((("a", self.parameter.l, self.parameter.j),))
         return tuple(chain)
 
+    @property
+    def head(self) -> str:
+        """The kind of a path's first factor: "dEdz" (∂E/∂z^L, softmax) or "dEda" (∂E/∂a^L)."""
+        return "dEdz" if self.jacobian else "dEda"
+
     def path_keys(self, nodes) -> list:
         """The factor keys of the path through ``nodes``: a row of ``path_nodes``, or index
         letters for the factors of the Σ form."""
         layers = self.path_layers
-        keys = [("dEda", _node(nodes[0]))]
+        keys = [(self.head, _node(nodes[0]))]
         for c, q in enumerate(layers):
-            keys.append(("gp", q, _node(nodes[c])))
+            if c or not self.jacobian:
+                keys.append(("gp", q, _node(nodes[c])))
             if c + 1 < len(layers):
                 keys.append(("theta", layers[c + 1], _node(nodes[c]), _node(nodes[c + 1])))
         keys.append(("a", self.parameter.l, self.parameter.j))
@@ -146,7 +170,7 @@ class Paths:
         if self.path_nodes is None:
             return None
         P, layers = self.path_nodes, self.path_layers
-        product = values.d_error[P[:, 0]] * values.g_prime[layers[0]][P[:, 0]]
+        product = values.d_error_z[P[:, 0]]  # ∂E/∂z^L: ∂E/∂a^L g'(z^L), or through the softmax
         for c in range(1, len(layers)):
             q = layers[c]
             product = product * values.weights[q][P[:, c - 1], P[:, c]]
@@ -162,7 +186,7 @@ class Paths:
         if products is not None:
             return float(products.sum())
         layers = self.path_layers
-        partial = values.d_error * values.g_prime[layers[0]]
+        partial = values.d_error_z
         for q in layers[1:]:
             partial = (partial @ values.weights[q]) * values.g_prime[q]
         return float(partial[self.parameter.i] * values.a_in)

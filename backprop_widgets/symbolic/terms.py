@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..notation import formulas, tex
-from .paths import Key, Paths
+from .paths import SIGMOID, SOFTMAX, SQUARED, Key, Paths
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,9 @@ class Terms:
 
     def __init__(self, paths: Paths, bias: bool) -> None:
         self.paths, self.bias = paths, bias
+        output = "softmax" if paths.error == SOFTMAX else "sigmoid"
+        loss = "squared" if paths.error == SQUARED else "cross_entropy"
+        self.error = formulas.error_of(loss, output)  # E of one instance
         self.factors = {key: self.factor(key) for position in paths.chain for key in position}
         self.in_order = self._in_order()
 
@@ -92,10 +95,16 @@ class Terms:
         kind = key[0]
         if kind == "dEda":
             k, out = key[1], self.paths.output
+            y, a = tex.y(k), tex.a(out, k)
+            meaning = rf"-({y} - {a})"
+            if self.paths.error == SIGMOID:
+                meaning = rf"-\Bigl(\frac{{{y}}}{{{a}}} - \frac{{1 - {y}}}{{1 - {a}}}\Bigr)"
+            return Spec(tex.partial("E", a), meaning, "error", ("node", out, k), key, True)
+        if kind == "dEdz":  # through the softmax's Jacobian: the section "output" derives it
+            k, out = key[1], self.paths.output
             meaning = rf"-({tex.y(k)} - {tex.a(out, k)})"
-            return Spec(
-                tex.partial("E", tex.a(out, k)), meaning, "error", ("node", out, k), key, True
-            )
+            symbol = tex.partial("E", tex.z(out, k))
+            return Spec(symbol, meaning, "backward", ("node", out, k), key, True)
         if kind == "gp":
             q, m = key[1:]
             symbol = tex.partial(tex.a(q, m), tex.z(q, m))
@@ -139,6 +148,8 @@ class Terms:
         term, written without parentheses and without a Σ: θ^q_1m δ^(q+1)_1 g'(z^q_m).
         """
         paths = self.paths
+        if q == paths.output and paths.error != SQUARED:  # g' has cancelled (section "output")
+            return rf"{tex.y(m)} - {tex.a(q, m)}"
         if q == paths.output:
             return rf"({tex.y(m)} - {tex.a(q, m)})\, {tex.g_prime(q, m)}"
         below = paths.nodes(q + 1)
@@ -166,11 +177,11 @@ class Terms:
                 node = ("node", q, m)
                 specs.append(Spec(tex.z(q, m), self.z_meaning(q, m), "forward", node, ("z", q, m)))
                 specs.append(Spec(tex.a(q, m), f"g({tex.z(q, m)})", "forward", node, ("a", q, m)))
-        specs.append(_from_formula(formulas.ERROR, "error", None, ("E",)))
+        specs.append(_from_formula(self.error, "error", None, ("E",)))
         for position in paths.chain[:-1]:
             specs += [self.factors[key] for key in position]
-            if position[0][0] == "gp":
-                q = position[0][1]
+            if position[0][0] in ("gp", "dEdz"):  # the δ of that layer follow
+                q = paths.output if position[0][0] == "dEdz" else position[0][1]
                 specs += [
                     Spec(
                         tex.delta(q, m),

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..engine.mlp import MLP, Trace
 from ..notation.address import BIAS
-from .paths import Key, Paths
+from .paths import SIGMOID, SOFTMAX, Key, Paths
 
 
 class Numbers:
@@ -35,9 +35,15 @@ class Numbers:
     x, y, z, a, delta, error
         The trace's.
     g_prime : list of ndarray
-        ``g_prime[q]`` is g'(z^q), shape (sizes[q],); ``g_prime[0]`` is None.
+        ``g_prime[q]`` is g'(z^q), shape (sizes[q],); ``g_prime[0]`` is None. A softmax output
+        has no elementwise g' (its slope is a Jacobian): NaN there, never shown.
     d_error : ndarray, shape (sizes[-1],)
-        ∂E/∂a^L = −(y − a^L).
+        ∂E/∂a^L: −(y − a^L) for the lecture's E; −y / a^L for the cross-entropy of a softmax;
+        −(y / a^L − (1 − y) / (1 − a^L)) for that of a sigmoid (0 where y makes a term 0).
+    d_error_z : ndarray, shape (sizes[-1],)
+        ∂E/∂z^L, where every path starts: ∂E/∂a^L g'(z^L) for the lecture's E; through the
+        softmax's Jacobian, Σ_k ∂E/∂a^L_k ∂a^L_k/∂z^L_i = −y_i + a^L_i Σ_k y_k; for a sigmoid
+        with the cross-entropy, the simplified −(y − a^L) (finite where a^L is 0 or 1).
     a_in : float
         a^l_j, the input θ multiplies (1 for a bias).
     path_values : ndarray, shape (n_paths,), or None
@@ -56,10 +62,10 @@ class Numbers:
         self.z, self.a, self.delta = trace.z, trace.a, trace.delta
         self.error = trace.error
         self.learning_rate = learning_rate
-        self.g_prime = [None] + [
-            net.activation_of(q).g_prime(trace.z[q], trace.a[q]) for q in range(1, len(self.a))
-        ]
-        self.d_error = -(trace.y - trace.a[-1])  # ∂E/∂a^L = −(y − a^L)
+        self.g_prime = [None] + [_slope(net, q, trace) for q in range(1, len(self.a))]
+        self.d_error, self.d_error_z = _output_slopes(paths.error, trace.y, trace.a[-1])
+        if self.d_error_z is None:
+            self.d_error_z = self.d_error * self.g_prime[-1]
         self.a_in = 1.0 if j == BIAS else float(trace.a[layer][j])
         self.path_values = paths.products(self)
         self.value = paths.total(self, self.path_values)
@@ -88,6 +94,10 @@ class Numbers:
             return float(self.delta[key[1]][key[2]])
         if kind == "dEda":
             return float(self.d_error[key[1]])
+        if kind == "dEdz":
+            return float(self.d_error_z[key[1]])
+        if kind == "jacobian":  # the one term of Σ_k ∂E/∂a_k ∂a_k/∂z_i a one-hot y leaves
+            return self._jacobian_term(key[1])
         if kind == "y":
             return float(self.y[key[1]])
         if kind == "dsum":  # Σ_k θ^q_km δ^(q+1)_k
@@ -107,7 +117,15 @@ class Numbers:
             return self.y
         if kind == "dEda":
             return self.d_error
+        if kind == "dEdz":
+            return self.d_error_z
         return {"z": self.z, "a": self.a, "delta": self.delta}[kind][key[1]]
+
+    def _jacobian_term(self, i: int) -> tuple:
+        """(k, a^L_k, a^L_i) of the class k with y_k = 1 (a softmax's one-hot target): the only
+        term of ∂E/∂z^L_i = Σ_k (−y_k / a^L_k) a^L_k (1[k = i] − a^L_i) that is not 0."""
+        k = int(np.argmax(self.y))
+        return k, float(self.a[-1][k]), float(self.a[-1][i]), k == i
 
     def _scalar(self, kind: str) -> float | None:
         if kind == "value":
@@ -125,3 +143,28 @@ class Numbers:
         if kind == "updated":
             return None if self.dtheta is None else self.theta + self.dtheta
         raise KeyError(kind)
+
+
+def _slope(net: MLP, q: int, trace: Trace) -> np.ndarray:
+    """g'(z^q) of layer q; NaN for a softmax, which has no elementwise slope."""
+    g = net.activation_of(q)
+    if g.output_only:
+        return np.full(trace.z[q].shape, np.nan)
+    return g.g_prime(trace.z[q], trace.a[q])
+
+
+def _output_slopes(error: str, y: np.ndarray, a: np.ndarray) -> tuple:
+    """∂E/∂a^L and ∂E/∂z^L (None: ∂E/∂a^L g'(z^L), for the lecture's E) for the error ``error``.
+
+    A term whose target makes it 0 is 0, not 0/0: y_k = 0 leaves no −y_k / a_k.
+    """
+    if error == SOFTMAX:
+        with np.errstate(divide="ignore"):
+            d_error = -np.divide(y, a, out=np.zeros_like(a), where=y != 0)
+        return d_error, -y + a * np.sum(y)  # Σ_k ∂E/∂a_k a_k (1[k = i] − a_i)
+    if error == SIGMOID:
+        with np.errstate(divide="ignore"):
+            up = np.divide(y, a, out=np.zeros_like(a), where=y != 0)
+            down = np.divide(1.0 - y, 1.0 - a, out=np.zeros_like(a), where=y != 1)
+        return -(up - down), -(y - a)
+    return -(y - a), None  # ∂E/∂a^L = −(y − a^L)
