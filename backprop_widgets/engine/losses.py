@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import validation as check
+
 NAMES = ("squared", "cross_entropy")
 CROSS_ENTROPY_OUTPUTS = ("softmax", "sigmoid")
 
@@ -100,3 +102,18 @@ def get_loss(name: object, output_activation: str, n_outputs: int) -> Loss:
                 f"network has {n_outputs} (one class: use a sigmoid output)"
             )
     return LOSSES[name]
+
+
+def checked_targets(Y, n: int, n_outputs: int, output: str, loss: str, name: str = "Y"):
+    """Targets for a network with ``n_outputs`` outputs of activation ``output`` trained on
+    ``loss``, shape (n, n_outputs): with a softmax output class labels (shape (n,), 0 … K−1)
+    become one-hot rows, and rows must be one-hot; with cross-entropy on a sigmoid output
+    every target lies in [0, 1]."""
+    if output == "softmax" and np.ndim(Y) == 1 and np.shape(Y)[0] == n:
+        return check.one_hot(Y, n_outputs, name)
+    Y = check.targets(Y, n, n_outputs, name)
+    if output == "softmax":
+        check.one_hot_rows(Y, name)
+    elif loss == "cross_entropy":
+        check.probabilities(Y, name)
+    return Y

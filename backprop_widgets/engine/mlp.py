@@ -15,20 +15,18 @@ Notation (the lecture's, shown 1-based; Python is 0-based):
 
 from __future__ import annotations
 
-from os import PathLike
-
 import numpy as np
 
 from ..notation.address import Parameter
 from . import training
 from . import validation as check
 from .activations import Activation, get_activation
-from .losses import Loss, get_loss
-from .saving import network_dict, network_from_dict, save_network
+from .losses import Loss, checked_targets, get_loss
+from .saving import Files
 from .trace import Trace, trace_of
 
 
-class MLP:
+class MLP(Files):
     """A fully connected feed-forward network trained by backpropagation.
 
     Parameters
@@ -38,7 +36,7 @@ class MLP:
     activation : str
         g for the hidden layers: "sigmoid" (default), "tanh", "relu" or "linear".
     output_activation : str, optional
-        g for the output layer; the same as ``activation`` when not given.
+        g for the output layer ("softmax" too); the same as ``activation`` when not given.
     bias : bool
         Bias units (a_0 = 1 with weights θ_i0) in every layer but the output. With
         ``bias=False`` the biases stay zero and are not trained.
@@ -53,14 +51,9 @@ class MLP:
     """
 
     def __init__(
-        self,
-        sizes,
-        activation: str = "sigmoid",
-        output_activation: str | None = None,
-        bias: bool = True,
-        seed: int | None = 0,
-        loss: str = "squared",
-    ) -> None:
+        self, sizes, activation: str = "sigmoid", output_activation: str | None = None,
+        bias: bool = True, seed: int | None = 0, loss: str = "squared",
+    ) -> None:  # fmt: skip
         self.sizes = check.sizes(sizes)
         self._hidden = get_activation(activation, "activation")
         if self._hidden.output_only:
@@ -146,18 +139,9 @@ class MLP:
         return X, self.targets(Y, X.shape[0])
 
     def targets(self, Y, n: int, name: str = "Y") -> np.ndarray:
-        """Targets checked for this network, shape (n, sizes[-1]): with a softmax output class
-        labels (shape (n,), 0 … K−1) become one-hot rows, and rows must be one-hot; with
-        cross-entropy on a sigmoid output every target lies in [0, 1]."""
-        K = self.sizes[-1]
-        if self.output_activation == "softmax" and np.ndim(Y) == 1 and np.shape(Y)[0] == n:
-            return check.one_hot(Y, K, name)
-        Y = check.targets(Y, n, K, name)
-        if self.output_activation == "softmax":
-            check.one_hot_rows(Y, name)
-        elif self.loss_name == "cross_entropy":
-            check.probabilities(Y, name)
-        return Y
+        """Targets checked for this network, shape (n, sizes[-1]) (``losses.checked_targets``:
+        class labels become one-hot rows for a softmax output)."""
+        return checked_targets(Y, n, self.sizes[-1], self.output_activation, self.loss_name, name)
 
     def error(self, Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> float:
         """E of checked targets Y for output logits Z and outputs A (the network's loss)."""
@@ -338,35 +322,6 @@ class MLP:
 
     def __setitem__(self, key, value) -> None:
         self.set_parameter(*_key(key), value)
-
-    # -- copies and files ----------------------------------------------------------------
-
-    def copy(self) -> MLP:
-        """An independent copy: same architecture, same parameters (NaN included)."""
-        twin = MLP(
-            self.sizes, self.activation, self.output_activation, self.bias, self.seed,
-            self.loss_name,
-        )  # fmt: skip
-        twin.restore(self.snapshot())
-        return twin
-
-    def to_dict(self) -> dict:
-        """A JSON-ready description of the network and its parameters."""
-        return network_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> MLP:
-        """Rebuild a network from ``to_dict()``'s output, checking every field."""
-        return network_from_dict(cls, data)
-
-    def save(self, path: str | PathLike) -> None:
-        """Write the network as JSON to ``path``."""
-        save_network(self, path)
-
-    @classmethod
-    def load(cls, path: str | PathLike) -> MLP:
-        """Read a network saved with ``save``; a malformed file raises ``ValueError``."""
-        return cls.from_dict(check.read_json(path))
 
 
 def _key(key) -> tuple:

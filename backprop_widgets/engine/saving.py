@@ -69,6 +69,38 @@ def network_from_dict(cls, data: dict):
     return net
 
 
+class Files:
+    """An ``MLP``'s copies and files (mixed into it): ``copy``, ``to_dict``/``from_dict``,
+    ``save``/``load``."""
+
+    def copy(self):
+        """An independent copy: same architecture, same parameters (NaN included)."""
+        twin = type(self)(
+            self.sizes, self.activation, self.output_activation, self.bias, self.seed,
+            self.loss_name,
+        )  # fmt: skip
+        twin.restore(self.snapshot())
+        return twin
+
+    def to_dict(self) -> dict:
+        """A JSON-ready description of the network and its parameters."""
+        return network_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        """Rebuild a network from ``to_dict()``'s output, checking every field."""
+        return network_from_dict(cls, data)
+
+    def save(self, path) -> None:
+        """Write the network as JSON to ``path`` (a str or os.PathLike)."""
+        save_network(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """Read a network saved with ``save``; a malformed file raises ``ValueError``."""
+        return cls.from_dict(check.read_json(path))
+
+
 def save_network(net, path) -> None:
     """Write ``net`` as JSON to ``path`` (a str or os.PathLike)."""
     check.path(path)
