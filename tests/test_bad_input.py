@@ -412,7 +412,7 @@ BAD_DICTS = {
     "sizes zero": (saved(sizes=[2, 0, 1]), ValueError, r"sizes\[1\] must be at least 1"),
     "activation unknown": (saved(activation="swish"), ValueError, r"^activation must be one of"),
     "output_activation unknown": (
-        saved(output_activation="softmax"),
+        saved(output_activation="softplus"),
         ValueError,
         r"^output_activation must be one of",
     ),
