@@ -98,8 +98,9 @@ def gaussians(n: int = 200, noise: float = 0.5, seed: int = 0) -> Data:
 
 
 def _three_classes(n: int) -> np.ndarray:
-    """Class labels 0, 1, 2 in three runs of (nearly) equal length."""
-    return np.arange(n) * 3 // n
+    """Class labels 0, 1, 2, 0, 1, 2, …: balanced, and interleaved so that online training,
+    which takes the instances in order, meets every class in turn."""
+    return np.arange(n) % 3
 
 
 def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
