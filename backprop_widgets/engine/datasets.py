@@ -1,9 +1,10 @@
 """Datasets for the lecture and the playground.
 
 Every function returns ``(X, Y)`` as float64 arrays, X of shape (N, n_inputs) and Y of shape
-(N, n_outputs), ready for ``MLP.fit``. Classification targets are 0 or 1 (a sigmoid output's
+(N, n_outputs), ready for ``MLP.fit``. Two-class targets are 0 or 1 (a sigmoid output's
 range); the sine regression's curve lies in [0.1, 0.9] for the same reason, its noisy targets
-clipped into [0, 1].
+clipped into [0, 1]. The three-class datasets (``blobs3``, ``spiral3``) give one-hot rows, Y of
+shape (N, 3), for a softmax output trained with cross-entropy (``CLASSES``).
 """
 
 from __future__ import annotations
@@ -96,6 +97,39 @@ def gaussians(n: int = 200, noise: float = 0.5, seed: int = 0) -> Data:
     return centre + rng.normal(0, noise, (n, 2)), y[:, None]
 
 
+def _three_classes(n: int) -> np.ndarray:
+    """Class labels 0, 1, 2, 0, 1, 2, …: balanced, and interleaved so that online training,
+    which takes the instances in order, meets every class in turn."""
+    return np.arange(n) % 3
+
+
+def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """Class labels 0 … K−1, shape (N,), as one-hot rows, shape (N, K)."""
+    return np.eye(n_classes)[labels]
+
+
+def blobs3(n: int = 300, noise: float = 0.3, seed: int = 0) -> Data:
+    """Three Gaussian blobs, one per class, centred on the unit circle at 90°, 210° and 330°;
+    ``noise`` is their standard deviation. Y is one-hot, shape (N, 3)."""
+    n, noise, rng = _sample_args(n, noise, seed)
+    labels = _three_classes(n)
+    angle = np.pi / 2 + 2 * np.pi * labels / 3
+    X = np.c_[np.cos(angle), np.sin(angle)] + rng.normal(0, noise, (n, 2))
+    return X, one_hot(labels, 3)
+
+
+def spiral3(n: int = 300, noise: float = 0.1, seed: int = 0, turns: float = 0.75) -> Data:
+    """Three interleaved spiral arms of ``turns`` turns each, one per class, within the unit
+    disc (the classic softmax demonstration). Y is one-hot, shape (N, 3)."""
+    n, noise, rng = _sample_args(n, noise, seed)
+    turns = check.real(turns, "turns", positive=True)
+    labels = _three_classes(n)
+    r = rng.uniform(0.05, 1.0, n)
+    angle = 2 * np.pi * turns * r + 2 * np.pi * labels / 3
+    X = np.c_[r * np.cos(angle), r * np.sin(angle)]
+    return X + rng.normal(0, noise, (n, 2)), one_hot(labels, 3)
+
+
 def sine(n: int = 50, noise: float = 0.05, seed: int = 0) -> Data:
     """1-D regression: y = 0.5 + 0.4 sin(2πx) + noise for x uniform in [0, 1], the noisy
     targets clipped into [0, 1], a sigmoid output's reach."""
@@ -112,8 +146,17 @@ SAMPLED: dict[str, Callable[..., Data]] = {
     "spiral": spiral,
     "gaussians": gaussians,
     "sine": sine,
+    "blobs3": blobs3,
+    "spiral3": spiral3,
 }
 NAMES: tuple[str, ...] = (*GATES, *SAMPLED)
+CLASSES: dict[str, int] = {"blobs3": 3, "spiral3": 3}
+"""The datasets of several classes (one-hot targets) and how many; the others have one output."""
+
+
+def n_outputs(name: str) -> int:
+    """The number of target columns of dataset ``name`` (one of ``NAMES``)."""
+    return CLASSES.get(name, 1)
 
 
 def load(name: str, n: int | None = None, noise: float | None = None, seed: int = 0) -> Data:

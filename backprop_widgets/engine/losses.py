@@ -79,6 +79,35 @@ LOSSES = {
 }
 
 
+def class_labels(Y: np.ndarray) -> np.ndarray | None:
+    """The class of each row of targets Y (N, K), or None when Y are not classes: one-hot rows
+    (K ≥ 2) give the column of their 1; a single column of 0s and 1s gives those."""
+    Y = np.asarray(Y)
+    if Y.ndim != 2 or len(Y) == 0:
+        return None
+    if Y.shape[1] == 1:
+        return Y[:, 0].astype(int) if np.isin(Y, (0.0, 1.0)).all() else None
+    one_hot = np.isin(Y, (0.0, 1.0)).all() and np.all(Y.sum(axis=1) == 1.0)
+    return Y.argmax(axis=1) if one_hot else None
+
+
+def predicted_classes(Y_hat: np.ndarray) -> np.ndarray:
+    """The class a network's outputs Y_hat (N, K) choose: the largest output (K ≥ 2), or
+    ŷ ≥ ½ for a single output."""
+    if Y_hat.shape[1] == 1:
+        return (Y_hat[:, 0] >= 0.5).astype(int)
+    return Y_hat.argmax(axis=1)
+
+
+def accuracy(Y: np.ndarray, Y_hat: np.ndarray) -> float | None:
+    """The share of rows whose predicted class (``predicted_classes``) is the target's class;
+    None when the targets are not classes (a regression)."""
+    labels = class_labels(Y)
+    if labels is None:
+        return None
+    return float(np.mean(predicted_classes(np.asarray(Y_hat)) == labels))
+
+
 def get_loss(name: object, output_activation: str, n_outputs: int) -> Loss:
     """The loss ``name`` checked against the output it trains: cross-entropy needs a softmax or
     sigmoid output (ŷ a probability), and a softmax output needs cross-entropy and at least two

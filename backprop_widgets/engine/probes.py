@@ -346,3 +346,34 @@ def level_line(values: np.ndarray, xs: np.ndarray, ys: np.ndarray, level: float)
             for a, b in pairs:
                 segments.append(np.c_[px[rr, cc, a], py[rr, cc, a], px[rr, cc, b], py[rr, cc, b]])
     return np.concatenate(segments) if segments else np.empty((0, 4))
+
+
+def class_regions(
+    probabilities: np.ndarray, xs: np.ndarray, ys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each class wins over a grid of class probabilities (a softmax output).
+
+    Parameters
+    ----------
+    probabilities : array, shape (R, C, K)
+        ŷ_k at the grid's points (``values[r, c]`` at (xs[c], ys[r])), each row summing to 1.
+    xs : array, shape (C,)
+    ys : array, shape (R,)
+
+    Returns
+    -------
+    winner : ndarray of int, shape (R, C)
+        The class with the largest ŷ_k (0-based).
+    confidence : ndarray, shape (R, C)
+        That largest ŷ_k, from 1/K (a tie) to 1 (certain).
+    boundaries : ndarray, shape (S, 4)
+        Segments (x_a, y_a, x_b, y_b) where the winner changes: for each class k, the line
+        where ŷ_k equals the largest of the others.
+    """
+    winner = np.argmax(probabilities, axis=-1)
+    confidence = np.max(probabilities, axis=-1)
+    segments = []
+    for k in range(probabilities.shape[-1]):
+        others = np.delete(probabilities, k, axis=-1).max(axis=-1)
+        segments.append(level_line(probabilities[..., k] - others, xs, ys, 0.0))
+    return winner, confidence, np.concatenate(segments) if segments else np.zeros((0, 4))

@@ -12,6 +12,7 @@ import numpy as np
 
 from . import validation as check
 from .history import LossHistory
+from .losses import LOSSES, accuracy
 from .mlp import MLP, check_data
 from .validation import DivergenceError
 
@@ -114,12 +115,24 @@ class TrainingSession:
             self.test_history.add(self.epoch, self.test_loss())
 
     def loss(self) -> float:
-        """E = 1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)² on the training data."""
+        """E on the training data: the network's loss (the lecture's squared error
+        1/(2N) Σ_n Σ_k (y_nk − ŷ_nk)², or cross-entropy)."""
         return self.net.loss(self.X, self.Y)
 
     def test_loss(self) -> float | None:
         """The same on the test data, or None without a test set."""
         return self.net.loss(self.X_test, self.Y_test) if len(self.X_test) else None
+
+    def accuracy(self, test: bool = False) -> float | None:
+        """The share of training (or test) instances classified right, or None when the
+        targets are not classes or there is no test set (see ``losses.accuracy``)."""
+        X, Y = (self.X_test, self.Y_test) if test else (self.X, self.Y)
+        return accuracy(Y, self.net.predict(X)) if len(X) else None
+
+    @property
+    def loss_title(self) -> str:
+        """The network's error as a title says it: "squared error" or "cross-entropy"."""
+        return LOSSES[self.net.loss_name].title
 
     @property
     def per_update(self) -> int:

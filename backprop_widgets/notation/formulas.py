@@ -117,6 +117,23 @@ ERROR_SLOPE = _written(
 """How E changes with an output: the first factor of every chain rule."""
 
 
+CROSS_ENTROPY = _written("E = −Σₖ yₖ log ŷₖ", r"E = -\sum_k y_k \log \hat y_k")
+"""Cross-entropy, one instance, a softmax output (several classes, y one-hot)."""
+
+BINARY_CROSS_ENTROPY = _written(
+    "E = −Σₖ [yₖ log ŷₖ + (1 − yₖ) log(1 − ŷₖ)]",
+    r"E = -\sum_k \bigl[y_k \log \hat y_k + (1 - y_k) \log(1 - \hat y_k)\bigr]",
+)
+"""Cross-entropy, one instance, sigmoid outputs (each a yes/no probability)."""
+
+
+def error_of(loss: str, output_activation: str) -> Formula:
+    """E of one instance for a network's loss ("squared" or "cross_entropy") and output."""
+    if loss != "cross_entropy":
+        return ERROR
+    return CROSS_ENTROPY if output_activation == "softmax" else BINARY_CROSS_ENTROPY
+
+
 def error_slope(layer: object = "L") -> Formula:
     """The same, as the lecture's "Derivation" slides write it, with the output layer's
     activations: ∂E/∂a^L_k = −(y_k − a^L_k)."""
@@ -206,6 +223,18 @@ def output_delta(layer: object = "L") -> Formula:
         f"δ{sup(layer)}ᵢ = (yᵢ − ŷᵢ) g'(z{sup(layer)}ᵢ)",
         rf"\delta^{{{layer}}}_i = (y_i - \hat y_i)\, g'(z^{{{layer}}}_i)",
     )
+
+
+def cross_entropy_delta(layer: object = "L") -> Formula:
+    """δ at the output under cross-entropy (softmax, or sigmoid): δ^L_i = y_i − ŷ_i, the
+    activation's slope cancelled against ∂E/∂ŷ (no g′ left)."""
+    return _written(f"δ{sup(layer)}ᵢ = yᵢ − ŷᵢ", rf"\delta^{{{layer}}}_i = y_i - \hat y_i")
+
+
+def output_delta_of(loss: str, layer: object = "L") -> Formula:
+    """δ at the output for a network's loss: ``output_delta`` for squared error,
+    ``cross_entropy_delta`` for cross-entropy."""
+    return cross_entropy_delta(layer) if loss == "cross_entropy" else output_delta(layer)
 
 
 def hidden_delta(layer: object = "l") -> Formula:
@@ -307,6 +336,13 @@ ACTIVATIONS: dict[str, ActivationFormulas] = {
         r"\begin{cases} 1 & z > 0 \\ 0 & z \le 0 \end{cases}",
     ),
     "linear": ActivationFormulas("linear", "linear, g(z) = z, g'(z) = 1", "z", "1"),
+    "softmax": ActivationFormulas(
+        "softmax",
+        "softmax, ŷᵢ = e^(zᵢ) / Σₖ e^(zₖ) (the outputs sum to 1), whose slope is a Jacobian, "
+        "∂aₖ/∂zᵢ = aₖ ([k = i] − aᵢ); with cross-entropy it cancels: δᵢ = yᵢ − ŷᵢ",
+        r"\frac{e^{z_i}}{\sum_k e^{z_k}}",
+        r"a_k\,\bigl([k = i] - a_i\bigr)",
+    ),
 }
 """g and g' of every activation the engine has (``engine/activations.py``)."""
 
@@ -319,6 +355,11 @@ def activation_latex(name: str) -> str:
             r"\frac{\partial g(z)_k}{\partial z_i} = g(z)_k\,({1[k = i]} - g(z)_i)"
         )
     known = ACTIVATIONS.get(name)
+    if name == "softmax":
+        return (
+            rf"g(z)_i = {known.g}, \quad "
+            rf"\frac{{\partial a_k}}{{\partial z_i}} = {known.g_prime}"
+        )
     g = known.g if known else r"\mathrm{" + name + "}(z)"
     g_prime = known.g_prime if known else "g'(z)"
     return rf"g(z) = {g}, \quad g'(z) = {g_prime}"

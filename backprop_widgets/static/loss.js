@@ -27,7 +27,9 @@ function curve(head, tail) {
 function render({ model, el }) {
   const root = html("div", "bw-loss", el);
   const header = html("div", "bw-loss-header", root);
-  html("span", "bw-loss-title", header, "Error E over epochs");
+  const title = html("span", "bw-loss-title", header);
+  // The share classified right, written by Python (classes only): beside the title.
+  const accuracy = html("span", "bw-accuracy", header);
   // The legend stands in the header, above the plot, so the curves never run through it.
   const legend = html("span", "bw-loss-legend", header);
   const toggle = html("label", "bw-log-toggle", header);
@@ -75,6 +77,12 @@ function render({ model, el }) {
   }
 
   function draw() {
+    title.textContent = model.get("title");
+    accuracy.textContent = model.get("accuracy_text");
+    accuracy.style.display = model.get("accuracy_text") ? "" : "none";
+    const [trainAccuracy, testAccuracy] = model.get("accuracy");
+    accuracy.dataset.train = trainAccuracy ?? "";
+    accuracy.dataset.test = testAccuracy ?? "";
     const log = model.get("log_scale");
     box.checked = log;
     const series = names.map((name) => curve(model.get(`${name}_head`), model.get(`${name}_tail`)));
@@ -144,6 +152,7 @@ function render({ model, el }) {
     model.on(`change:${name}_tail`, schedule);
   }
   model.on("change:log_scale", schedule);
+  for (const name of ["title", "accuracy", "accuracy_text"]) model.on(`change:${name}`, schedule);
   draw();
   return cancel;
 }

@@ -65,7 +65,7 @@ function render({ model, el }) {
     root.dataset.step = String(step);
     delete root.dataset.magnified;
     const data = model.get("data_label");
-    title.textContent = `Error E${data ? ` of ${data}` : ""} as a function of ${label}, all other parameters fixed`;
+    title.textContent = `${model.get("loss_title")} E${data ? ` of ${data}` : ""} as a function of ${label}, all other parameters fixed`;
 
     const shown = [...errors, error, after].filter(finite);
     let ymin = Math.min(...shown);

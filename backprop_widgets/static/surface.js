@@ -24,6 +24,51 @@ const LUT = Array.from({ length: 256 }, (_, k) => {
 });
 const GRADIENT = `linear-gradient(to right, ${STOPS.map(([s, c]) => `rgb(${c}) ${s * 100}%`).join(", ")})`;
 
+// A softmax output: one colour per class (colour-blind-safe Dark2), shaded by how sure the
+// network is, from a pale tint (a tie between the classes) to the full colour (certain).
+const CLASS_COLOURS = [
+  [27, 158, 119],
+  [217, 95, 2],
+  [117, 112, 179],
+  [231, 41, 138],
+  [102, 166, 30],
+  [230, 171, 2],
+  [166, 118, 29],
+  [102, 102, 102],
+];
+const classColour = (k) => CLASS_COLOURS[k % CLASS_COLOURS.length];
+const tint = (colour, t) => colour.map((v) => Math.round(255 + (v - 255) * (0.12 + 0.73 * t)));
+const classCss = (k) => `rgb(${classColour(k)})`;
+const classRamp = (k) => `linear-gradient(to right, rgb(${tint(classColour(k), 0)}), rgb(${tint(classColour(k), 1)}))`;
+
+// The winning class of every pixel, shaded by its probability (0 … 255 for 1/K … 1).
+function paintClasses(winners, shading, size) {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = size;
+  const context = canvas.getContext("2d");
+  const image = context.createImageData(size, size);
+  for (let p = 0; p < size * size; p++) {
+    image.data.set([...tint(classColour(winners[p]), shading[p] / 255), 255], 4 * p);
+  }
+  context.putImageData(image, 0, 0);
+  return canvas;
+}
+
+// One class's probability ŷ_k (0 … 255 for 0 … 1), white to the class's colour.
+function paintClass(bytes, size, offset, k) {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = size;
+  const context = canvas.getContext("2d");
+  const image = context.createImageData(size, size);
+  const colour = classColour(k);
+  for (let p = 0; p < size * size; p++) {
+    const t = bytes[offset + p] / 255;
+    image.data.set([...colour.map((v) => Math.round(255 + (v - 255) * t)), 255], 4 * p);
+  }
+  context.putImageData(image, 0, 0);
+  return canvas;
+}
+
 const shade = (value, [lo, hi]) => {
   const k = Math.max(0, Math.min(255, Math.round(((value - lo) / (hi - lo)) * 255)));
   return `rgb(${LUT[Number.isFinite(k) ? k : 128]})`;
@@ -73,9 +118,12 @@ function drawPlane(model, svg) {
   const size = model.get("grid_size");
   const range = model.get("value_range");
   const bytes = bytesOf(model.get("image"));
+  const classes = model.get("classes");
+  const winners = bytesOf(model.get("winners"));
+  const byClass = classes > 0 && winners.length === size * size;
   if (bytes.length === size * size) {
     make("image", {
-      href: paint(bytes, size).toDataURL(),
+      href: (byClass ? paintClasses(winners, bytes, size) : paint(bytes, size)).toDataURL(),
       x: box.x0,
       y: box.y1,
       width: box.x1 - box.x0,
@@ -94,8 +142,9 @@ function drawPlane(model, svg) {
   const r = few ? 7 : 4.5;
   for (const [set, hollow] of [["train", false], ["test", true]]) {
     model.get(set).forEach(([x, y, target], k) => {
-      const colour = shade(target, range);
+      const colour = classes > 0 ? classCss(target) : shade(target, range);
       const point = make("g", { class: "bw-point", "data-point": k, "data-set": set, transform: `translate(${sx(x)} ${sy(y)})` }, points);
+      if (classes > 0) point.dataset.class = String(target);
       if (hollow) {
         make("circle", { r, class: "bw-point-test-edge" }, point);
         make("circle", { r, class: "bw-point-test", style: `stroke: ${colour}` }, point);
@@ -168,7 +217,21 @@ function legend(model, parent) {
   const kind = model.get("kind");
   const label = model.get("output_label");
   const [lo, hi] = model.get("value_range");
-  if (kind === "2d") {
+  if (kind === "2d" && model.get("classes") > 0) {
+    for (let k = 0; k < model.get("classes"); k++) {
+      const key = html("span", "bw-key bw-key-class", row);
+      key.dataset.class = String(k);
+      html("span", "bw-draw-swatch", key).style.background = classCss(k);
+      key.append(`class ${k + 1}`);
+    }
+    const scale = html("span", "bw-surface-scale", row);
+    html("span", "bw-surface-scale-text", scale, `shade: ${label} = ${tickText(lo)}`);
+    html("span", "bw-surface-colourbar", scale).style.background = classRamp(0);
+    html("span", "bw-surface-scale-text", scale, tickText(hi));
+    html("span", "bw-key bw-key-train", row, "train");
+    if (model.get("test").length) html("span", "bw-key bw-key-test", row, "test");
+    if (model.get("contour").length) html("span", "bw-key bw-key-contour", row, "where the winner changes");
+  } else if (kind === "2d") {
     const scale = html("span", "bw-surface-scale", row);
     html("span", "bw-surface-scale-text", scale, `${label} = ${tickText(lo)}`);
     html("span", "bw-surface-colourbar", scale).style.background = GRADIENT;
@@ -180,6 +243,30 @@ function legend(model, parent) {
     html("span", "bw-key bw-key-fit", row, `${label}(x), the network's output`);
     html("span", "bw-key bw-key-1d-train", row, "training data");
     if (model.get("test").length) html("span", "bw-key bw-key-1d-test", row, "test data");
+  }
+}
+
+// A softmax output: a picture of each class's probability ŷ_k over the plane.
+function classThumbnails(model, parent) {
+  const classes = model.get("classes");
+  const size = model.get("grid_size");
+  const bytes = bytesOf(model.get("class_images"));
+  if (!classes || bytes.length < classes * size * size) return;
+  const section = html("div", "bw-surface-hidden bw-surface-classes", parent);
+  html("div", "bw-surface-hidden-title", section, "Each class's probability ŷₖ (white 0, full colour 1)");
+  const line = html("div", "bw-thumb-row", section);
+  html("span", "bw-thumb-row-label", line, "output");
+  const row = html("div", "bw-thumb-list", line);
+  for (let k = 0; k < classes; k++) {
+    const figure = html("figure", "bw-thumb bw-class-thumb", row);
+    figure.tabIndex = 0;
+    figure.dataset.class = String(k);
+    figure.title = `ŷ${String(k + 1).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d])}: the probability of class ${k + 1}, from 0 (white) to 1`;
+    figure.classList.add(k < classes / 2 ? "bw-thumb-left" : "bw-thumb-right");
+    const canvas = paintClass(bytes, size, k * size * size, k);
+    canvas.className = "bw-thumb-image";
+    figure.appendChild(canvas);
+    html("figcaption", "", figure, `ŷ${String(k + 1).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d])} · class ${k + 1}`);
   }
 }
 
@@ -264,11 +351,12 @@ function drawTools(model, parent, state) {
   } else if (classes.length) {
     html("span", "bw-draw-hint", row, "Click to add class");
     if (!classes.includes(state.target)) state.target = classes[classes.length - 1];
+    const byClass = model.get("classes") > 0;
     for (const value of classes) {
-      const button = html("button", "bw-draw-class", row, tickText(value));
+      const button = html("button", "bw-draw-class", row, byClass ? `${value + 1}` : tickText(value));
       button.dataset.target = String(value);
       button.setAttribute("aria-pressed", String(value === state.target));
-      html("span", "bw-draw-swatch", button).style.background = shade(value, range);
+      html("span", "bw-draw-swatch", button).style.background = byClass ? classCss(value) : shade(value, range);
       button.addEventListener("click", () => {
         state.target = value;
         row.querySelectorAll(".bw-draw-class").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
@@ -359,8 +447,12 @@ function render({ model, el }) {
     const kind = model.get("kind");
     root.dataset.kind = kind;
     root.dataset.updates = String(model.get("updates"));
+    const byClass = model.get("classes") > 0;
+    root.dataset.classes = String(model.get("classes"));
     const titles = {
-      "2d": `Network output ${model.get("output_label")} over the input plane`,
+      "2d": byClass
+        ? "The winning class over the input plane, shaded by its probability max ŷₖ"
+        : `Network output ${model.get("output_label")} over the input plane`,
       "1d": `Fitted curve ${model.get("output_label")}(x) over the data`,
       none: "Decision surface",
     };
@@ -384,6 +476,7 @@ function render({ model, el }) {
     }
     if (model.get("drawable")) drawMessage(model, root);
     legend(model, root);
+    if (kind === "2d") classThumbnails(model, root);
     thumbnails(model, root);
   }
   const { schedule, cancel } = frameScheduler(draw);

@@ -19,6 +19,7 @@ from ..notation.formulas import (
     ERROR_SLOPE,
     GRADIENT_DESCENT,
     activation,
+    cross_entropy_delta,
     delta_theta,
     gradient,
     hidden_delta,
@@ -227,6 +228,8 @@ def delta_mistakes(net: MLP, t: Trace, l: int, above=None) -> list[Mistake]:
     """Likely wrong ways to compute δ of layer ``l`` (0-based, l >= 1), as vectors over its
     nodes. ``above`` is the student's own δ of layer l+1, if they gave all of it: when it is
     wrong, the δ that follows from it comes first."""
+    if l == net.n_layers - 1 and net.loss_name == "cross_entropy":
+        return _cross_entropy_output_delta(net, t, l)
     found = _sign_and_slope(net, t, l)
     if l == net.n_layers - 1:
         return found + _output_delta(t, l)
@@ -299,6 +302,28 @@ def _output_delta(t: Trace, l: int) -> list[Mistake]:
     ]
 
 
+def _cross_entropy_output_delta(net: MLP, t: Trace, l: int) -> list[Mistake]:
+    """An output δ under cross-entropy with the wrong sign, or with a g' that cancelled."""
+    error, a = t.y - t.a[l], t.a[l]
+    z, rule = f"z{superscript(l + 1)}", cross_entropy_delta(l + 1)
+    return [
+        likely_mistake(
+            "wrong_sign",
+            -error,
+            f"Wrong sign: that is ŷ − y = ∂E/∂{z}. The lecture's error term is {DELTA_SIGN}: "
+            f"{rule}.",
+            f"wrong sign: that is ∂E/∂z, and the lecture's {DELTA_SIGN}",
+        ),
+        likely_mistake(
+            "g_prime_with_cross_entropy",
+            error * a * (1 - a),
+            f"You multiplied by ŷ (1 − ŷ), as squared error needs. Under cross-entropy "
+            f"∂E/∂ŷ = −y/ŷ, and the {net.output_activation}'s slope cancels it: {rule}, no g'.",
+            "an extra g'(z): with cross-entropy, δ = y − ŷ",
+        ),
+    ]
+
+
 def _hidden_delta(net: MLP, t: Trace, l: int, above) -> list[Mistake]:
     """A hidden δ without g', along the wrong θ, with an extra g', without θ, from y − ŷ, or
     right from the student's own wrong δ of the layer above."""
@@ -350,15 +375,19 @@ def _hidden_delta(net: MLP, t: Trace, l: int, above) -> list[Mistake]:
                 f"{theta}ⱼᵢ instead of {theta}ᵢⱼ",
             )
         )
-    gp_up = net.activation_of(l + 1).g_prime(t.z[l + 1], t.a[l + 1])
+    up = net.activation_of(l + 1)
+    if not up.output_only:  # softmax has no elementwise g'
+        gp_up = up.g_prime(t.z[l + 1], t.a[l + 1])
+        found.append(
+            likely_mistake(
+                "g_prime_of_layer_above",
+                (W.T @ (true_up * gp_up)) * gp,
+                f"You multiplied by g'({z_up}) as well, but {d_up} already contains it. The "
+                f"new factor is g'({z}ⱼ), of node j itself.",
+                f"extra g'({z_up})",
+            )
+        )
     found += [
-        likely_mistake(
-            "g_prime_of_layer_above",
-            (W.T @ (true_up * gp_up)) * gp,
-            f"You multiplied by g'({z_up}) as well, but {d_up} already contains it. The new "
-            f"factor is g'({z}ⱼ), of node j itself.",
-            f"extra g'({z_up})",
-        ),
         likely_mistake(
             "forgot_theta",
             true_up.sum() * gp,
@@ -367,7 +396,7 @@ def _hidden_delta(net: MLP, t: Trace, l: int, above) -> list[Mistake]:
             f"no weights {theta}",
         ),
     ]
-    if l + 1 == net.n_layers - 1:
+    if l + 1 == net.n_layers - 1 and net.loss_name == "squared":  # else y − ŷ is δ
         found.append(
             likely_mistake(
                 "carried_error_back",

@@ -15,6 +15,7 @@ import ipywidgets as w
 import numpy as np
 import traitlets
 
+from ..engine.losses import LOSSES
 from ..engine.mlp import MLP
 from ..notation import formulas, mathml, node_name, subscript, tex, theta_name
 from ..notation.numbers import latex as number_latex
@@ -111,7 +112,8 @@ class DeltaQuiz(w.VBox):
         self.inputs.observe(self._on_entries, "entries")
         intro = w.HTML(
             "<b>Fill in δ for every node</b>, with the lecture's sign: "
-            f"{mathml.math(formulas.output_delta().latex)} at the output, "
+            f"{mathml.math(formulas.output_delta_of(self.net.loss_name).latex)} at the output"
+            f"{_loss_words(self.net)}, "
             f"{mathml.math(formulas.hidden_delta().latex)} further in. "
             "Then press <i>Check</i> (or Enter)."
         )
@@ -152,6 +154,9 @@ class DeltaQuiz(w.VBox):
         net = self.net
         activations = {net.activation, net.output_activation}
         lines = [f"g: {activation_text(name)}" for name in sorted(activations)]
+        error = formulas.error_of(net.loss_name, net.output_activation)
+        if net.loss_name != "squared":  # the lecture's E goes without saying
+            lines.append(f"E: {LOSSES[net.loss_name].title}, {error}")
         lines.append("Weights: θˡᵢⱼ connects node j of layer l to node i of layer l+1.")
         for l, W in enumerate(net.weights):
             for i in range(W.shape[0]):
@@ -169,6 +174,12 @@ class DeltaQuiz(w.VBox):
             f"{mathml.math(formulas.activation_latex(name))}</div>"
             for name in sorted({net.activation, net.output_activation})
         ]
+        error = formulas.error_of(net.loss_name, net.output_activation)
+        if net.loss_name != "squared":
+            lines.append(
+                f'<div class="bw-quiz-note">E: {LOSSES[net.loss_name].title}, '
+                f"{mathml.math(error.latex)}</div>"
+            )
         theta = mathml.math(r"\theta^{l}_{ij}")
         lines.append(
             f'<div class="bw-quiz-note">Weights: {theta} connects '
@@ -302,6 +313,13 @@ class DeltaQuiz(w.VBox):
     def __repr__(self) -> str:
         right = sum(m.get("state") == "right" for m in self.inputs.marks.values())
         return f"DeltaQuiz({self.net!r}, {right} of {len(self.nodes)} δ right)"
+
+
+def _loss_words(net: MLP) -> str:
+    """Why the output's δ has no g' under cross-entropy (nothing for squared error)."""
+    if net.loss_name != "cross_entropy":
+        return ""
+    return " (cross-entropy: g' cancels against ∂E/∂ŷ)"
 
 
 def _values(values: np.ndarray) -> str:

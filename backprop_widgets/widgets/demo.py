@@ -13,6 +13,7 @@ import ipywidgets as w
 import traitlets
 
 from ..engine import validation as check
+from ..engine.losses import LOSSES
 from ..engine.mlp import MLP, check_data
 from ..notation import PHASES, formulas, mathml, numbers
 from ..notation.address import Parameter, key_of
@@ -191,6 +192,7 @@ class StepThrough(w.VBox):
         self.formula.value = self._formula(phase, layer)
         self.derivation.value = self._derivation(stage)
         where = f" (layer {layer + 1})" if phase in ("forward", "backward") else ""
+        where = f" ({self.loss_title} E)" if phase == "error" else where
         self.phase_label.value = (  # last: once it shows the step, the rest is there too
             f"<b>{html.escape(PHASES[phase])}</b>{where} · step {self.step + 1} of "
             f"{len(self.steps)} · instance n = {self.instance}"
@@ -220,9 +222,16 @@ class StepThrough(w.VBox):
             [
                 f"y = {numbers.values_text(t.y)}",  # one output: a number, as the lecture
                 f"ŷ = {numbers.values_text(t.y_hat)}",
-                f"E = {numbers.text(t.error)}",
+                # The lecture's E as the lecture writes it; any other loss by its name.
+                f"{'' if self.net.loss_name == 'squared' else self.loss_title + ' '}E = "
+                f"{numbers.text(t.error)}",
             ]
         )
+
+    @property
+    def loss_title(self) -> str:
+        """The network's error, as a title says it: "squared error" or "cross-entropy"."""
+        return LOSSES[self.net.loss_name].title
 
     def _formula(self, phase: str, layer: int) -> str:
         """The lecture's formula of this step (``notation.formulas``) with the trace's numbers."""
@@ -238,11 +247,13 @@ class StepThrough(w.VBox):
             )
         elif phase == "error":
             text = (
-                rf"{formulas.ERROR.latex} = {numbers.latex(t.error)}, \quad "
+                rf"{formulas.error_of(self.net.loss_name, self.net.output_activation).latex} = "
+                rf"{numbers.latex(t.error)}, \quad "
                 rf"\hat y = a^{{{L}}} = {vector(t.y_hat)}"
             )
         elif phase == "backward" and layer == L - 1:
-            text = rf"{formulas.output_delta(L).latex} = {vector(t.delta[layer])}"
+            delta = formulas.output_delta_of(self.net.loss_name, L)
+            text = rf"{delta.latex} = {vector(t.delta[layer])}"
         elif phase == "backward":
             text = (
                 rf"{formulas.hidden_delta(shown).latex} = {vector(t.delta[layer])}"

@@ -15,6 +15,7 @@ import numpy as np
 import traitlets
 
 from ..engine import validation as check
+from ..engine.losses import LOSSES
 from ..engine.mlp import MLP, check_data
 from ..engine.probes import error_along, slice_along
 from ..notation import key_of, mathml, tex, theta_name
@@ -72,6 +73,7 @@ class ErrorSlice(anywidget.AnyWidget):
     label = traitlets.Unicode("").tag(sync=True)  # θ²₁₁
     data_label = traitlets.Unicode("").tag(sync=True)  # which instances E is over, if not all
     step_label = traitlets.Unicode("next step").tag(sync=True)  # which update the arrow is
+    loss_title = traitlets.Unicode("squared error").tag(sync=True)  # the network's E, named
     # The instance (or first of the batch) E is over, as ``data-instance``; -1: not said.
     instance = traitlets.Int(-1).tag(sync=True)
     message = traitlets.Unicode(INSTRUCTION).tag(sync=True)
@@ -185,6 +187,7 @@ class ErrorSlice(anywidget.AnyWidget):
             self.net, parameter, self.X, self.Y, self.learning_rate, SAMPLES, MIN_HALF_WIDTH
         )
         with self.hold_sync():
+            self.loss_title = LOSSES[self.net.loss_name].title
             self.weight = key_of(parameter)
             self.label = theta_name(*parameter)
             self.message = ""

@@ -5,9 +5,10 @@ sends the output ŷ as an image (one byte a pixel), the level line between the t
 the data points; for one input it sends the fitted curve ŷ(x) over the data; for more, the
 plane of two chosen inputs (``shown_inputs``) with the others held at their mean. For every
 hidden neuron it sends the same picture of that neuron's activation a, drawn small and enlarged
-on hover. Points can be drawn, moved and removed when an owner listens (``on_draw``; the
-messages are checked in ``drawn_points.py``). Python computes every number;
-``static/surface.js`` draws them.
+on hover. A softmax output is shown by class (``class_surface.py``): the winning class of each
+pixel, shaded by its probability, and a picture of each class's ŷ_k. Points can be drawn,
+moved and removed when an owner listens (``on_draw``; the messages are checked in
+``drawn_points.py``). Python computes every number; ``static/surface.js`` draws them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..engine.mlp import MLP, check_data
 from ..engine.probes import activations_over, level_line, line_grid, plane_grid
 from ..notation import SUBSCRIPTS, node_name
 from ..notation.numbers import json_number, text
+from .class_surface import ClassPictures, to_bytes
 from .drawn_points import check_point_message, in_inputs
 from .views import STATIC, esm
 
@@ -39,13 +41,7 @@ def activation_name(layer: int, i: int) -> str:
     return node_name("a", layer, i)
 
 
-def to_bytes(values: np.ndarray, low: float, high: float) -> bytes:
-    """Values mapped linearly from [low, high] to 0 … 255 (clipped; NaN to the middle)."""
-    scaled = (np.nan_to_num(values, nan=(low + high) / 2) - low) / (high - low)
-    return np.round(np.clip(scaled, 0.0, 1.0) * 255).astype(np.uint8).tobytes()
-
-
-class DecisionSurface(anywidget.AnyWidget):
+class DecisionSurface(ClassPictures, anywidget.AnyWidget):
     """The network's output over its input space, with the data and each hidden unit's picture.
 
     Parameters
@@ -193,7 +189,7 @@ class DecisionSurface(anywidget.AnyWidget):
         low, high = float(targets.min()), float(targets.max())
         if high - low < 1e-12:
             low, high = low - 0.5, high + 0.5
-        self._range = (low, high)
+        self._range = self.class_range() if self.by_class else (low, high)
         inputs = np.concatenate([X, X_test])
         self._held = inputs.mean(axis=0)
         if d >= 2:
@@ -273,12 +269,11 @@ class DecisionSurface(anywidget.AnyWidget):
 
     def _points(self, X: np.ndarray, Y: np.ndarray) -> list:
         shown = self.shown_inputs if self.net.sizes[0] > 2 else slice(None)
-        return np.c_[X[:, shown], Y[:, self.output]].tolist()
+        return np.c_[X[:, shown], self.target_values(Y, self.output)].tolist()
 
     def _common(self) -> None:
         self.message = ""
-        several = self.net.sizes[-1] > 1
-        self.output_label = "ŷ" + (str(self.output + 1).translate(SUBSCRIPTS) if several else "")
+        self.output_label = self.output_words(self.output)
         self.value_range = list(self._range)
         self.level = (self._range[0] + self._range[1]) / 2
         self.train = self._points(self.X, self.Y)
@@ -301,6 +296,9 @@ class DecisionSurface(anywidget.AnyWidget):
             self.extent = [float(v) for v in self._grid.box]
             self.grid_size = GRID
             self.image = to_bytes(self.grid_values, low, high)
+            boundaries = self.show_classes(a[-1], *self._grid.axes)
+            if boundaries is not None:
+                segments = boundaries
             self.contour = np.round(segments, 5).tolist()
             self.curve = []
             self.hidden = entries
@@ -325,6 +323,7 @@ class DecisionSurface(anywidget.AnyWidget):
             self.held = ""
             self.extent = [float(v) for v in self._grid.box]
             self.image = b""
+            self.classes = 0
             self.contour = []
             self.curve = [
                 [float(x), json_number(y)] for x, y in zip(self.curve_x, self.curve_values)

@@ -88,7 +88,10 @@ class LossView(anywidget.AnyWidget):
     """The live loss curve (SVG): training and test loss against epochs.
 
     ``train`` and ``test`` are lists of ``[epoch, loss]`` pairs, kept short by
-    ``history.LossHistory``; ``log_scale`` is two-way (a checkbox in the view).
+    ``history.LossHistory``; ``log_scale`` is two-way (a checkbox in the view). ``title`` names
+    the loss ("cross-entropy E over epochs"); ``accuracy`` is the share classified right,
+    ``[train, test]`` (None where there is none), written out in ``accuracy_text`` beside the
+    title (``.bw-accuracy``).
 
     Each curve reaches the page in two binary buffers of float64 pairs, ``<name>_head`` and
     ``<name>_tail``, drawn one after the other: while a curve only grows, only its new points
@@ -106,6 +109,9 @@ class LossView(anywidget.AnyWidget):
     test_head = traitlets.Bytes(b"").tag(sync=True)
     test_tail = traitlets.Bytes(b"").tag(sync=True)
     log_scale = traitlets.Bool(False).tag(sync=True)
+    title = traitlets.Unicode("squared error E over epochs").tag(sync=True)
+    accuracy = traitlets.List([]).tag(sync=True)
+    accuracy_text = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, **kwargs) -> None:
         self._heads: dict[str, list] = {"train": [], "test": []}

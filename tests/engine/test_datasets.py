@@ -17,6 +17,8 @@ SHAPES = {
     "spiral": ((200, 2), (200, 1)),
     "gaussians": ((200, 2), (200, 1)),
     "sine": ((50, 1), (50, 1)),
+    "blobs3": ((300, 2), (300, 3)),
+    "spiral3": ((300, 2), (300, 3)),
 }
 
 
@@ -31,6 +33,8 @@ def test_names_are_the_four_truth_tables_then_the_sampled_sets():
         "spiral",
         "gaussians",
         "sine",
+        "blobs3",
+        "spiral3",
     )
     assert set(SHAPES) == set(datasets.NAMES)
 
@@ -47,7 +51,7 @@ def test_load_gives_finite_float64_X_of_shape_N_by_d_and_Y_of_shape_N_by_k(name)
 def test_load_passes_n_noise_and_seed_to_the_generator(name):
     X, Y = datasets.load(name, n=37, noise=0.2, seed=5)
     X_direct, Y_direct = datasets.SAMPLED[name](n=37, noise=0.2, seed=5)
-    assert X.shape == (37, SHAPES[name][0][1]) and Y.shape == (37, 1)
+    assert X.shape == (37, SHAPES[name][0][1]) and Y.shape == (37, SHAPES[name][1][1])
     assert np.array_equal(X, X_direct) and np.array_equal(Y, Y_direct)
 
 
@@ -303,3 +307,53 @@ def test_from_csv_round_trips_a_dataset(tmp_path):
     np.savetxt(path, np.c_[X, Y], delimiter=",", header="x1,x2,y", comments="", fmt="%.17g")
     X_read, Y_read = datasets.from_csv(path)
     assert np.array_equal(X_read, X) and np.array_equal(Y_read, Y)
+
+
+# -- three classes -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["blobs3", "spiral3"])
+@pytest.mark.parametrize("n", [300, 10, 3])
+def test_three_class_targets_are_one_hot_rows_in_balanced_classes(name, n):
+    _, Y = datasets.load(name, n=n)
+    assert Y.shape == (n, 3) and set(np.unique(Y)) == {0.0, 1.0}
+    assert np.all(Y.sum(axis=1) == 1.0)
+    counts = Y.sum(axis=0)
+    assert counts.max() - counts.min() <= 1
+    assert datasets.n_outputs(name) == 3 == datasets.CLASSES[name]
+
+
+def test_every_other_dataset_has_one_output():
+    assert [name for name in datasets.NAMES if datasets.n_outputs(name) != 1] == [
+        "blobs3",
+        "spiral3",
+    ]
+
+
+def test_blobs3_centres_its_classes_on_the_unit_circle_a_third_of_a_turn_apart():
+    X, Y = datasets.blobs3(n=3000, noise=0.1)
+    labels = Y.argmax(axis=1)
+    for k in range(3):
+        angle = np.pi / 2 + 2 * np.pi * k / 3
+        centre = X[labels == k].mean(axis=0)
+        assert np.allclose(centre, [np.cos(angle), np.sin(angle)], atol=0.02)
+
+
+def test_spiral3_without_noise_keeps_each_arm_on_its_own_curve():
+    X, Y = datasets.spiral3(n=300, noise=0.0, turns=0.75)
+    r = np.hypot(X[:, 0], X[:, 1])
+    labels = Y.argmax(axis=1)
+    angle = np.arctan2(X[:, 1], X[:, 0])
+    expected = 2 * np.pi * 0.75 * r + 2 * np.pi * labels / 3
+    assert np.allclose(np.cos(angle), np.cos(expected)) and np.allclose(
+        np.sin(angle), np.sin(expected)
+    )
+
+
+def test_a_softmax_network_learns_blobs3_with_cross_entropy():
+    from backprop_widgets import MLP
+
+    X, Y = datasets.blobs3(n=150, noise=0.3)
+    net = MLP([2, 4, 3], output_activation="softmax", loss="cross_entropy", seed=0)
+    net.fit(X, Y, 0.1, epochs=30)
+    assert np.mean(net.predict(X).argmax(axis=1) == Y.argmax(axis=1)) > 0.9

@@ -199,7 +199,8 @@ def test_saved_file_is_plain_json_with_format_version_and_weights(trained_xor, t
     save_state(trained_xor, path)
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["format"] == FORMAT == "backprop_widgets.Playground"
-    assert data["version"] == 2 and data["data"] is None  # a named dataset: no rows saved
+    assert data["version"] == 3 and data["data"] is None  # a named dataset: no rows saved
+    assert data["loss"] == "squared"
     assert data["selected"] == [1, 0, 1]
     assert data["learning_rate"] == 0.5 and data["mode"] == "online" and data["dataset"] == "xor"
     assert data["net"]["format"] == "backprop_widgets.MLP"
@@ -226,6 +227,7 @@ def test_constructor_arguments_are_the_saved_settings(worked_example):
         "test_fraction": 0.2,
         "n": 60,
         "batch_size": 5,
+        "loss": "squared",
     }
 
 
@@ -272,7 +274,7 @@ def set_weight(value):
 
 BAD = [
     (tweak(format="backprop_widgets.MLP"), ValueError, r'state\["format"\] must be'),
-    (tweak(version=3), ValueError, r'state\["version"\] must be 1 or 2'),
+    (tweak(version=4), ValueError, r'state\["version"\] must be 1, 2 or 3'),
     (drop("epoch"), ValueError, r"missing the field\(s\) \['epoch'\]"),
     (tweak(lr=0.5), ValueError, r"unknown field\(s\) \['lr'\]"),
     (tweak(dataset="mnist"), ValueError, r'state\["dataset"\] must be one of'),
@@ -392,10 +394,10 @@ def test_cursor_and_batch_size_are_checked_against_the_training_set_size(worked_
         (b"{not json", "is not valid JSON"),
         (b"\xff\xfe\x00junk", "is not UTF-8 text"),
         (b"[1, 2, 3]", "must be a dict"),
-        (b'{"format": "backprop_widgets.Playground", "version": 3}', r'state\["version"\]'),
+        (b'{"format": "backprop_widgets.Playground", "version": 4}', r'state\["version"\]'),
         (b'{"format": "something else"}', r'state\["format"\] must be'),
     ],
-    ids=["empty", "not-json", "not-utf8", "a-list", "version-3", "other-format"],
+    ids=["empty", "not-json", "not-utf8", "a-list", "version-4", "other-format"],
 )
 def test_file_that_is_not_a_saved_playground_is_refused(content, match, tmp_path):
     path = tmp_path / "not-a-playground.json"

@@ -23,6 +23,7 @@ def test_settings_default_to_the_lecture_xor_network_online():
         "test_fraction": 0.0,
         "n": 200,
         "batch_size": 8,
+        "loss": "squared",
     }
     assert s.updates_batch == 1 and not s.sampled
 

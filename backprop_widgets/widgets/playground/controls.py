@@ -11,15 +11,17 @@ import ipywidgets as w
 import traitlets
 
 from ...engine import datasets
+from ...engine.losses import LOSSES
 from ..derivation_panel import DerivationView
 from ..views import LossView, NetworkView
 from .settings import (
     ACTIVATION_NAMES,
+    LOSS_NAMES,
     MAX_NEURONS,
     MAX_SEED,
     MODES,
+    OUTPUT_NAMES,
     OWN,
-    SettingError,
     Settings,
     dragged_learning_rate,
     hidden_text,
@@ -151,9 +153,13 @@ class Controls:
         self.activation_select = w.Dropdown(
             options=ACTIVATION_NAMES, description="hidden g", style=narrow
         )
-        self.output_select = w.Dropdown(
-            options=ACTIVATION_NAMES, description="output g", style=narrow
-        )
+        self.output_select = w.Dropdown(options=OUTPUT_NAMES, description="output g", style=narrow)
+        self.output_select.add_class("bw-output-g")
+        self.loss_select = w.Dropdown(
+            options=[(LOSSES[name].title, name) for name in LOSS_NAMES], description="loss E",
+            style=narrow,
+        )  # fmt: skip
+        self.loss_select.add_class("bw-loss-choice")
         self.seed_text = w.BoundedIntText(
             min=0, max=MAX_SEED, description="seed", style=narrow, layout=w.Layout(width="220px")
         )
@@ -175,6 +181,10 @@ class Controls:
         self.save_button = _button("Save", "save", "bw-save")
         self.load_button = _button("Load", "folder-open", "bw-load")
         self.refused = lambda text: None  # what a refused setting says (the playground's)
+        # New data that implies another output and loss (``Settings.following``): the
+        # playground's ``configure`` of them all at once, and what to say.
+        self.reconfigure = lambda said, **changes: None
+        self._showing = False  # True while the playground shows its own dataset in the menu
         self._link(settings)
         self.children = self._layout()
 
@@ -188,6 +198,7 @@ class Controls:
             (self.batch_slider, "batch_size"),
             (self.activation_select, "activation"),
             (self.output_select, "output_activation"),
+            (self.loss_select, "loss"),
             (self.seed_text, "seed"),
         ):
             traitlets.dlink((settings, name), (control, "value"))
@@ -206,13 +217,31 @@ class Controls:
         for targets of 2) is said through ``refused`` and the control shows the setting again."""
 
         def set_value(change) -> None:
+            value = change["new"]
+            following = settings.following({name: value}) if name == "dataset" else {}
             try:
-                setattr(settings, name, change["new"])
-            except SettingError as error:
+                if following and self._showing:  # the playground's own change, quietly
+                    settings.set_together(dataset=value, **following)
+                elif following:  # a person chose data of another number of classes
+                    self._reconfigure(settings, value, following)
+                else:
+                    setattr(settings, name, value)
+            except ValueError as error:  # a SettingError, or new data configure refused
+                if self._showing:
+                    raise
                 change["owner"].value = getattr(settings, name)
                 self.refused(str(error))
 
         return set_value
+
+    def _reconfigure(self, settings: Settings, dataset: str, following: dict) -> None:
+        """A dataset chosen whose classes want another output: both changed at once."""
+        output, loss = following["output_activation"], LOSSES[following["loss"]].title
+        said = (
+            f"{dataset}: {settings.outputs_of(dataset)} output(s), so output g = {output} "
+            f"with {loss} (change them under the architecture)."
+        )
+        self.reconfigure(said, dataset=dataset, **following)
 
     def _layout(self) -> list:
         """Room for a projector: the toolbar and status on top, then the diagram beside the
@@ -256,7 +285,7 @@ class Controls:
                 ),  # fmt: skip
                 _row(self.mode_select, self.batch_slider),
                 _row(self.hidden_text, self.add_layer_button, self.remove_layer_button),
-                _row(self.activation_select, self.output_select, self.seed_text),
+                _row(self.activation_select, self.output_select, self.loss_select, self.seed_text),
                 _row(self.file_text, self.save_button, self.load_button, align_items="center"),
                 w.HTML("<b>Every weight, exactly</b> (type a number and press Enter):"),
                 self.weights_box,
@@ -295,9 +324,13 @@ class Controls:
         """The dataset menu with your data once there is some (``settings.own``), ``dataset``
         chosen in it (and so in the settings, which the menu is linked to)."""
         options = dataset_options(settings)
-        if list(self.dataset_select.options) != options:
-            self.dataset_select.options = options  # selects the first; the link follows
-        self.dataset_select.value = dataset
+        self._showing = True
+        try:
+            if list(self.dataset_select.options) != options:
+                self.dataset_select.options = options  # selects the first; the link follows
+            self.dataset_select.value = dataset
+        finally:
+            self._showing = False
 
     def show_playing(self, playing: bool) -> None:
         """The play button says what pressing it will do."""

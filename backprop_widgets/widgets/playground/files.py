@@ -27,11 +27,13 @@ from .settings import (  # noqa: F401 - the limits a file is checked against, fo
     ACTIVATION_NAMES,
     ARGUMENTS,
     LEARNING_RATE_RANGE,
+    LOSS_NAMES,
     MAX_SAMPLES,
     MAX_SEED,
     MIN_BATCH_SIZE,
     MODES,
     NOISE_RANGE,
+    OUTPUT_NAMES,
     OWN,
     TEST_FRACTION_RANGE,
     Settings,
@@ -40,7 +42,7 @@ from .settings import (  # noqa: F401 - the limits a file is checked against, fo
 )
 
 FORMAT = "backprop_widgets.Playground"
-VERSION = 2  # 2 added "data", your own rows; version 1 files are read too
+VERSION = 3  # 2 added "data", your own rows; 3 "loss"; versions 1 and 2 are read too
 
 MAX_LOSS_POINTS = 1000  # LossHistory's capacity
 
@@ -58,6 +60,7 @@ FIELDS = (
     "hidden",
     "activation",
     "output_activation",
+    "loss",
     "selected",
     "instance",
     "epoch",
@@ -88,6 +91,7 @@ def playground_state(pg) -> dict:
         "hidden": list(pg.net.sizes[1:-1]),
         "activation": settings.activation,
         "output_activation": settings.output_activation,
+        "loss": settings.loss,
         "selected": selected,
         "instance": int(pg.instance),
         "epoch": int(session.epoch),
@@ -204,7 +208,7 @@ def _loss_points(data: dict, key: str, epoch: int) -> list[list[float]]:
     return result
 
 
-def _net(data: dict, sizes: list[int], activation: str, output: str, seed: int) -> dict:
+def _net(data: dict, sizes: list[int], activation: str, output: str, loss: str, seed: int) -> dict:
     try:
         net = MLP.from_dict(data["net"])
     except (TypeError, ValueError) as error:
@@ -216,6 +220,7 @@ def _net(data: dict, sizes: list[int], activation: str, output: str, seed: int) 
         "sizes": (net.sizes, sizes),
         "activation": (net.activation, activation),
         "output_activation": (net.output_activation, output),
+        "loss": (net.loss_name, loss),
         "seed": (net.seed, seed),
         "bias": (net.bias, True),
     }
@@ -225,7 +230,7 @@ def _net(data: dict, sizes: list[int], activation: str, output: str, seed: int) 
         if got != want:
             raise ValueError(
                 f'{_name("net")}["{key}"] must be {want!r} to fit the other settings (dataset, '
-                f"hidden, activation, output_activation, seed); got {got!r}"
+                f"hidden, activation, output_activation, loss, seed); got {got!r}"
             )
     return net.to_dict()
 
@@ -246,13 +251,15 @@ def check_state(data: object) -> dict:
             f"{_name('format')} must be {FORMAT!r}: this is not a saved playground; got "
             f"{data.get('format')!r}"
         )
-    if data.get("version") not in (1, VERSION):
+    if data.get("version") not in (1, 2, VERSION):
         raise ValueError(
-            f"{_name('version')} must be 1 or {VERSION} (the versions this backprop_widgets "
+            f"{_name('version')} must be 1, 2 or {VERSION} (the versions this backprop_widgets "
             f"reads); got {data.get('version')!r}"
         )
     if data["version"] == 1:
-        data = {**data, "version": VERSION, "data": None}
+        data = {**data, "version": 2, "data": None}
+    if data["version"] == 2:  # before cross-entropy: the lecture's squared error
+        data = {**data, "version": VERSION, "loss": "squared"}
     missing = [key for key in FIELDS if key not in data]
     if missing:
         raise ValueError(f"state is missing the field(s) {missing}")
@@ -264,7 +271,8 @@ def check_state(data: object) -> dict:
     noise = _number(data, "noise", *NOISE_RANGE)
     test_fraction = _number(data, "test_fraction", *TEST_FRACTION_RANGE)
     n = _integer(data, "n", 2, MAX_SAMPLES)
-    output = _choice(data, "output_activation", ACTIVATION_NAMES)
+    output = _choice(data, "output_activation", OUTPUT_NAMES)
+    loss = _choice(data, "loss", LOSS_NAMES)
     if (dataset == OWN) != (data["data"] is not None):
         raise ValueError(
             f'{_name("data")} must hold your rows when {_name("dataset")} is "own", and be '
@@ -294,7 +302,7 @@ def check_state(data: object) -> dict:
             f"(test_fraction 0, or a truth table); got {len(test_loss)} points"
         )
     sizes = [X.shape[1], *hidden, Y.shape[1]]
-    net = _net(data, sizes, activation, output, seed)
+    net = _net(data, sizes, activation, output, loss, seed)
 
     selected = data["selected"]
     if selected is not None:
@@ -321,6 +329,7 @@ def check_state(data: object) -> dict:
         "hidden": hidden,
         "activation": activation,
         "output_activation": output,
+        "loss": loss,
         "selected": selected,
         "instance": instance,
         "epoch": epoch,

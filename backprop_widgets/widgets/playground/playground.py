@@ -52,7 +52,7 @@ from .settings import (  # noqa: F401 - also importable from here, their home un
 from .your_data import YourData
 
 DATA = ("dataset", "noise", "test_fraction", "n")  # settings whose change means new data
-NETWORK = ("activation", "output_activation", "seed", "hidden")  # … a new network
+NETWORK = ("activation", "output_activation", "loss", "seed", "hidden")  # … a new network
 MODE = ("mode", "batch_size")  # … another way to go through the same epoch
 
 
@@ -123,6 +123,7 @@ class Playground(files.Saving, w.VBox):
         self.add_class("bw-playground")
         self.selection = Selection(self)
         refuse = self.controls.refused = lambda text: self.say(f"Refused: {text}", True)
+        self.controls.reconfigure = lambda said, **s: (self.configure(**s), self.say(said))
         self.layers = HiddenLayers(self.settings, self.controls.hidden_text, refuse)
         self.rate_box = LearningRateBox(
             self.settings, self.controls.lr_input, self.controls.lr_presets, self.say

@@ -72,6 +72,24 @@ class Debounce:
         self.action()
 
 
+def percent(share: float) -> str:
+    """A share as a percentage to one decimal: 0.9333 → "93.3 %"."""
+    return f"{100 * share:.1f} %"
+
+
+def show_accuracy(view, session) -> None:
+    """The share of instances classified right, training and test, beside the loss curve
+    (nothing for a regression)."""
+    train, test = session.accuracy(), session.accuracy(test=True)
+    view.accuracy = [train, test]
+    if train is None:
+        view.accuracy_text = ""
+        return
+    view.accuracy_text = f"accuracy {percent(train)}" + (
+        "" if test is None else f" · test {percent(test)}"
+    )
+
+
 class Presenter:
     """Sends a playground's numbers to its views.
 
@@ -159,6 +177,8 @@ class Presenter:
             with pg.loss_view.hold_sync():  # copies: the history replaces a point in place
                 pg.loss_view.train = [point[:] for point in session.train_history.points]
                 pg.loss_view.test = [point[:] for point in session.test_history.points]
+                pg.loss_view.title = f"{session.loss_title} E over epochs"
+                show_accuracy(pg.loss_view, session)
         if not pg.playing or self.slice_throttle.due():
             self.show_slice(story)
         self.surface.request_update()
@@ -192,6 +212,7 @@ class Presenter:
                 shown = self.pg.net.loss(session.X[story.batch], session.Y[story.batch])
             errors = f"{story.error_name} = {text(shown)} · E(all {story.size}) = {text(loss)}"
         test = session.test_loss()
+        errors = f"{session.loss_title} {errors}"
         return f"epoch <b>{session.epoch}</b> · updates {session.updates} · {errors}" + (
             "" if test is None else f" · test E = {text(test)}"
         )

@@ -15,6 +15,7 @@ import traitlets
 
 from ...engine import datasets
 from ...engine import validation as check
+from ...engine.losses import LOSSES, get_loss
 from ...engine.mlp import MLP
 from ...engine.own_data import check_reachable
 from ...engine.session import TrainingSession
@@ -29,6 +30,8 @@ MAX_LAYERS = 6  # a diagram that stays readable on a projector
 MAX_NEURONS = 8
 MODES = ("online", "mini-batch", "full batch")
 ACTIVATION_NAMES = ["sigmoid", "tanh", "relu", "linear"]
+OUTPUT_NAMES = [*ACTIVATION_NAMES, "softmax"]  # softmax: an output's only, with cross-entropy
+LOSS_NAMES = ("squared", "cross_entropy")
 SPEED_RANGE = (0.1, 10_000.0)  # epochs per second while playing; None is as fast as it goes
 CPU_SHARE_VARIABLE = "BACKPROP_WIDGETS_CPU_SHARE"  # a hub's default cap, set in the environment
 OWN = "own"  # the dataset name of your own data (``Playground(X=..., Y=...)``, drawn points)
@@ -204,7 +207,8 @@ CHECKS: dict = {
     "mode": lambda v: _choice(v, "mode", MODES),
     "dataset": lambda v: _choice(v, "dataset", (*datasets.NAMES, OWN)),
     "activation": lambda v: _choice(v, "activation", ACTIVATION_NAMES),
-    "output_activation": lambda v: _choice(v, "output_activation", ACTIVATION_NAMES),
+    "output_activation": lambda v: _choice(v, "output_activation", OUTPUT_NAMES),
+    "loss": lambda v: _choice(v, "loss", LOSS_NAMES),
     "learning_rate": learning_rate_in_range,
     "seed": lambda v: _bounded_integer(v, "seed", 0, MAX_SEED, " (the seed box's range)"),
     "hidden": check_hidden,
@@ -223,6 +227,7 @@ def restart_words(name: str, settings: Settings, epoch: int, sizes: list[int]) -
         "activation": f"Hidden g = {settings.activation}",
         "output_activation": f"Output g = {settings.output_activation}",
         "seed": f"Seed {settings.seed}",
+        "loss": f"Loss: {LOSSES[settings.loss].title}",
     }[name]
     lost = ""
     if epoch:
@@ -259,6 +264,7 @@ class Settings(traitlets.HasTraits):
     hidden = traitlets.List(traitlets.Int(), [2])
     activation = traitlets.Unicode("sigmoid")
     output_activation = traitlets.Unicode("sigmoid")
+    loss = traitlets.Unicode("squared")
 
     def __init__(
         self,
@@ -273,18 +279,25 @@ class Settings(traitlets.HasTraits):
         test_fraction: float = 0.0,
         n: int = 200,
         batch_size: int = 8,
+        loss: str | None = None,
         own=None,
     ) -> None:
         super().__init__()
         self.own = own
+        if output_activation is None:  # several classes: softmax; else the hidden layers' g
+            several = isinstance(dataset, str) and self.outputs_of(dataset) > 2
+            output_activation = "softmax" if several else activation
+        if loss is None:
+            loss = "cross_entropy" if output_activation == "softmax" else "squared"
         given = {
             "dataset": dataset, "hidden": hidden, "activation": activation,
-            "output_activation": activation if output_activation is None else output_activation,
-            "learning_rate": learning_rate, "mode": mode, "seed": seed, "noise": noise,
-            "test_fraction": test_fraction, "n": n, "batch_size": batch_size,
+            "output_activation": output_activation, "learning_rate": learning_rate,
+            "mode": mode, "seed": seed, "noise": noise, "test_fraction": test_fraction, "n": n,
+            "batch_size": batch_size, "loss": loss,
         }  # fmt: skip
         values = {name: check(given[name]) for name, check in CHECKS.items()}
         self._check_own(values["dataset"], values["output_activation"])
+        self._check_loss(values["dataset"], values["output_activation"], values["loss"])
         with self.hold_trait_notifications():
             for name, value in values.items():
                 setattr(self, name, value)
@@ -297,12 +310,51 @@ class Settings(traitlets.HasTraits):
         if name == "learning_rate":
             return slider_learning_rate(value)
         value = CHECKS[name](value)
-        if name in ("dataset", "output_activation"):
-            self._check_own(
-                value if name == "dataset" else self.dataset,
-                value if name == "output_activation" else self.output_activation,
-            )
+        if name in ("dataset", "output_activation", "loss"):
+            combination = {
+                "dataset": self.dataset, "output_activation": self.output_activation,
+                "loss": self.loss, name: value,
+            }  # fmt: skip
+            self._check_own(combination["dataset"], combination["output_activation"])
+            self._check_loss(**combination)
         return value
+
+    def outputs_of(self, dataset: str) -> int:
+        """The number of outputs the data of ``dataset`` needs (your data's target columns)."""
+        if dataset == OWN:
+            return 1 if self.own is None else self.own.Y.shape[1]
+        return datasets.n_outputs(dataset)
+
+    def _check_loss(self, dataset: str, output_activation: str, loss: str) -> None:
+        """The loss fits the output (``engine.losses.get_loss``): softmax with cross-entropy
+        and at least two outputs, cross-entropy with a softmax or sigmoid output."""
+        try:
+            get_loss(loss, output_activation, self.outputs_of(dataset))
+        except ValueError as error:
+            raise SettingError(
+                f"{error}. A sigmoid output takes either loss: change one at a time through it, "
+                "or both at once with configure(output_activation=…, loss=…)"
+            ) from None
+
+    def following(self, changes: dict) -> dict:
+        """The output and loss that new data imply when ``changes`` leave them out: a dataset
+        of several classes picks a softmax output with cross-entropy, and data of one output
+        leaves softmax for the lecture's sigmoid with squared error. {} when nothing follows."""
+        if "output_activation" in changes or "loss" in changes:
+            return {}
+        dataset = changes.get("dataset", self.dataset)
+        own = changes.get("own", self.own)
+        if dataset == OWN:
+            outputs = None if own is None else own.Y.shape[1]
+        else:
+            outputs = datasets.n_outputs(dataset) if dataset in datasets.NAMES else None
+        if outputs is None:
+            return {}
+        if outputs > 2 and self.output_activation != "softmax":
+            return {"output_activation": "softmax", "loss": "cross_entropy"}
+        if outputs == 1 and self.output_activation == "softmax":
+            return {"output_activation": "sigmoid", "loss": "squared"}
+        return {}
 
     def _check_own(self, dataset: str, output_activation: str) -> None:
         """Your own data exists when it is chosen, and the output can reach its targets."""
@@ -362,13 +414,16 @@ class Settings(traitlets.HasTraits):
         if given is not None and given.fits(self, sizes):
             net = given.fresh()
         else:
-            net = MLP(sizes, self.activation, self.output_activation, seed=self.seed)
+            net = MLP(
+                sizes, self.activation, self.output_activation, seed=self.seed, loss=self.loss
+            )
         return TrainingSession(net, X, Y, X_test, Y_test, self.learning_rate, self.updates_batch)
 
     def checked(self, **changes) -> Settings:
         """These settings with ``changes``, all checked together (as the constructor checks
         them); raises naming the first bad one, and nothing changes here. ``own`` may be among
         the changes (your data, already checked: a loaded file's)."""
+        changes = {**self.following(changes), **changes}
         own = changes.pop("own", self.own)
         unknown = sorted(set(changes) - set(ARGUMENTS))
         if unknown:
@@ -378,9 +433,15 @@ class Settings(traitlets.HasTraits):
     def update(self, other: Settings) -> None:
         """Take every setting of ``other`` (already checked)."""
         self.own = other.own
-        for name in ARGUMENTS:
-            setattr(self, name, getattr(other, name))
+        self.set_together(**{name: getattr(other, name) for name in ARGUMENTS})
         self.own = other.own  # as it was split, not split again for a new test fraction
+
+    def set_together(self, **values) -> None:
+        """Set several settings, checked together once all are set (softmax and its loss);
+        a bad combination raises ``SettingError`` and leaves every one as it was."""
+        with self.hold_trait_notifications():
+            for name, value in values.items():
+                setattr(self, name, value)
 
     def as_dict(self) -> dict:
         """The ``Playground(...)`` arguments that give these settings."""
@@ -403,4 +464,5 @@ ARGUMENTS = (
     "test_fraction",
     "n",
     "batch_size",
+    "loss",
 )

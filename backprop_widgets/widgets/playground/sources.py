@@ -19,11 +19,14 @@ import inspect
 import numpy as np
 
 from ...engine import own_data
+from ...engine import validation as check
+from ...engine.losses import class_labels
 from ...engine.mlp import MLP
 from ..drawn_points import PointEdit
 from .settings import (  # noqa: F401 - OWN: the dataset name of your own data
     ACTIVATION_NAMES,
     MAX_NEURONS,
+    OUTPUT_NAMES,
     OWN,
     SettingError,
     Settings,
@@ -75,10 +78,13 @@ class OwnData:
 
     def edited(self, edit: PointEdit, output: int = 0) -> OwnData:
         """These rows after a drawing gesture: a new training row, a row moved (its class kept
-        on the plane; on the 1-D plot, its target too) or removed."""
+        on the plane; on the 1-D plot, its target too) or removed. With one-hot rows (several
+        classes) a new point's target is its class, 0 … K−1, made a one-hot row."""
         X, Y, is_test = self.X.copy(), self.Y.copy(), self.is_test.copy()
         if edit.action == "add":
             y = np.full(Y.shape[1], edit.target)
+            if Y.shape[1] > 1 and class_labels(Y) is not None:
+                y = np.eye(Y.shape[1])[int(edit.target)]
             return OwnData(np.vstack([X, edit.x]), np.vstack([Y, y]), np.r_[is_test, False])
         row = self.row(edit.set, edit.index)
         if edit.action == "remove":
@@ -110,6 +116,21 @@ def read(X, Y=None, target=None) -> tuple[np.ndarray, np.ndarray]:
     return own_data.from_arrays(X, Y)
 
 
+def as_classes(Y: np.ndarray, output_activation: str, name: str = "Y") -> np.ndarray:
+    """Targets for a softmax output: a single column of class labels 0 … K−1 becomes one-hot
+    rows (K the largest label + 1, at least 2); other targets are returned as they are."""
+    if output_activation != "softmax" or Y.shape[1] != 1:
+        return Y
+    labels = Y[:, 0]
+    n_classes = max(2, int(np.max(labels)) + 1) if np.all(labels >= 0) else 2
+    if n_classes > MAX_NEURONS:
+        raise ValueError(
+            f"{name} holds class labels up to {n_classes - 1}; the diagram shows at most "
+            f"{MAX_NEURONS} outputs, one per class"
+        )
+    return check.one_hot(labels, n_classes, name)
+
+
 def check_rows(X: np.ndarray, Y: np.ndarray, output_activation: str) -> None:
     """Your rows within the playground's limits, their targets within the output's reach."""
     if len(X) > MAX_ROWS:
@@ -123,12 +144,26 @@ def check_rows(X: np.ndarray, Y: np.ndarray, output_activation: str) -> None:
                 f"{name} has {array.shape[1]} columns; the diagram shows at most {MAX_NEURONS} "
                 f"{what}"
             )
-    own_data.check_reachable(Y, output_activation)
+    try:
+        own_data.check_reachable(Y, output_activation)
+    except ValueError as error:
+        whole = Y.shape[1] == 1 and np.all(Y == np.round(Y)) and np.all(Y >= 0)
+        if not whole:
+            raise
+        raise ValueError(
+            f"{error}; for class labels 0 … K−1 choose output_activation='softmax' (one output "
+            "per class, trained with cross-entropy)"
+        ) from None
+    if output_activation == "softmax":
+        check.one_hot_rows(Y, "Y")
 
 
 def drawing_classes(Y: np.ndarray, output_activation: str) -> list[float]:
     """The classes a drawn point may take: 0 and 1 (−1 and 1 for a tanh output) when every
-    target is one of them; [] (any number) for a regression."""
+    target is one of them; 0 … K−1 for one-hot rows of K classes; [] (any number) for a
+    regression."""
+    if Y.shape[1] > 1 and class_labels(Y) is not None:
+        return [float(k) for k in range(Y.shape[1])]
     low = -1.0 if output_activation == "tanh" else 0.0
     return [low, 1.0] if np.isin(Y, [low, 1.0]).all() else []
 
@@ -149,6 +184,7 @@ class GivenNetwork:
             net.sizes == sizes
             and net.activation == settings.activation
             and net.output_activation == settings.output_activation
+            and net.loss_name == settings.loss
             and (net.seed is None or net.seed == settings.seed)
         )
 
@@ -158,7 +194,7 @@ class GivenNetwork:
         return self.net
 
 
-NETWORK_ARGUMENTS = ("hidden", "activation", "output_activation", "seed")
+NETWORK_ARGUMENTS = ("hidden", "activation", "output_activation", "loss", "seed")
 
 
 def network_settings(net: object, arguments: dict) -> dict:
@@ -177,11 +213,12 @@ def network_settings(net: object, arguments: dict) -> dict:
         "hidden": check_hidden(net.sizes[1:-1], "net's hidden layers"),
         "activation": net.activation,
         "output_activation": net.output_activation,
+        "loss": net.loss_name,
         "seed": 0 if net.seed is None else net.seed,
     }
-    for name in ("activation", "output_activation"):
-        if own[name] not in ACTIVATION_NAMES:
-            raise ValueError(f"net's {name} must be one of {ACTIVATION_NAMES}; got {own[name]!r}")
+    for name, names in (("activation", ACTIVATION_NAMES), ("output_activation", OUTPUT_NAMES)):
+        if own[name] not in names:
+            raise ValueError(f"net's {name} must be one of {names}; got {own[name]!r}")
     for name in NETWORK_ARGUMENTS:
         if name in arguments and _differs(arguments[name], own[name], name, net):
             raise SettingError(
@@ -226,6 +263,8 @@ def settings_of(args: tuple, kwargs: dict, net, X, Y, target) -> tuple:
             raise ValueError("X is missing: give your inputs as X and your targets as Y")
         X, Y = read(X, Y, target)
         output = arguments.get("output_activation") or arguments.get("activation", "sigmoid")
+        output = net.output_activation if net is not None else output
+        Y = as_classes(Y, output)
         check_rows(X, Y, output)
         own = OwnData.split(X, Y, 0.0)
         arguments["dataset"] = OWN

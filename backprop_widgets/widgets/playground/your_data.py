@@ -35,6 +35,7 @@ class YourData:
     def set(self, X, Y=None, target=None) -> None:
         """New rows as the training (and test) data: arrays, or a DataFrame with ``target``."""
         X, Y = sources.read(X, Y, target)
+        Y = sources.as_classes(Y, self.pg.settings.output_activation)
         shape = f"{len(X)} rows, {X.shape[1]} input(s), {Y.shape[1]} output(s)"
         self._take(X, Y, f"Your data: {shape}.")
 
@@ -70,7 +71,8 @@ class YourData:
             self.pg.controls.upload.value = ()
 
     def read_upload(self, upload: dict) -> tuple[np.ndarray, np.ndarray]:
-        """(X, Y) from an uploaded file: the last ``upload_outputs`` columns are targets."""
+        """(X, Y) from an uploaded file: the last ``upload_outputs`` columns are targets; with a
+        softmax output a single column of class labels 0 … K−1 becomes one-hot rows."""
         content = bytes(upload.get("content", b""))
         name = upload.get("name", "the file")
         if not content.strip():
@@ -82,7 +84,8 @@ class YourData:
         except UnicodeDecodeError:
             raise ValueError(f"{name} is not UTF-8 text (a CSV of numbers)") from None
         outputs = self.pg.controls.upload_outputs.value
-        return own_data.from_csv_text(text, outputs, where=name)
+        X, Y = own_data.from_csv_text(text, outputs, where=name)
+        return X, sources.as_classes(Y, self.pg.settings.output_activation, name)
 
     # -- drawing on the decision surface ---------------------------------------------------
 
