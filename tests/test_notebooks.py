@@ -25,3 +25,9 @@ def test_notebook_is_committed_without_outputs(path):
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_the_first_code_cell_installs_the_package_in_jupyterlite_only(path):
+    first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert 'if sys.platform == "emscripten":\n    %pip install backprop_widgets' in first.source

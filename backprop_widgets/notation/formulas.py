@@ -117,23 +117,6 @@ ERROR_SLOPE = _written(
 """How E changes with an output: the first factor of every chain rule."""
 
 
-CROSS_ENTROPY = _written("E = −Σₖ yₖ log ŷₖ", r"E = -\sum_k y_k \log \hat y_k")
-"""Cross-entropy, one instance, a softmax output (several classes, y one-hot)."""
-
-BINARY_CROSS_ENTROPY = _written(
-    "E = −Σₖ [yₖ log ŷₖ + (1 − yₖ) log(1 − ŷₖ)]",
-    r"E = -\sum_k \bigl[y_k \log \hat y_k + (1 - y_k) \log(1 - \hat y_k)\bigr]",
-)
-"""Cross-entropy, one instance, sigmoid outputs (each a yes/no probability)."""
-
-
-def error_of(loss: str, output_activation: str) -> Formula:
-    """E of one instance for a network's loss ("squared" or "cross_entropy") and output."""
-    if loss != "cross_entropy":
-        return ERROR
-    return CROSS_ENTROPY if output_activation == "softmax" else BINARY_CROSS_ENTROPY
-
-
 def error_slope(layer: object = "L") -> Formula:
     """The same, as the lecture's "Derivation" slides write it, with the output layer's
     activations: ∂E/∂a^L_k = −(y_k − a^L_k)."""
@@ -223,12 +206,6 @@ def output_delta(layer: object = "L") -> Formula:
         f"δ{sup(layer)}ᵢ = (yᵢ − ŷᵢ) g'(z{sup(layer)}ᵢ)",
         rf"\delta^{{{layer}}}_i = (y_i - \hat y_i)\, g'(z^{{{layer}}}_i)",
     )
-
-
-def cross_entropy_delta(layer: object = "L") -> Formula:
-    """δ at the output under cross-entropy (softmax, or sigmoid): δ^L_i = y_i − ŷ_i, the
-    activation's slope cancelled against ∂E/∂ŷ (no g′ left)."""
-    return _written(f"δ{sup(layer)}ᵢ = yᵢ − ŷᵢ", rf"\delta^{{{layer}}}_i = y_i - \hat y_i")
 
 
 def output_delta_of(loss: str, layer: object = "L") -> Formula:
