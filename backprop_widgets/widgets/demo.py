@@ -25,7 +25,7 @@ SECTIONS = {
     "input": ("instance",),
     "forward": ("forward",),
     "error": ("error",),
-    "backward": ("chain", "delta"),
+    "backward": ("output", "chain", "delta"),  # "output": through a softmax, cross-entropy
     "dtheta": ("delta",),
     "update": ("delta",),
 }

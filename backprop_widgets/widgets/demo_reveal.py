@@ -75,7 +75,7 @@ def derivation_rows(section: str, body: str, stage: Stage, parameter_layer: int)
         kept = rows[: 1 + 2 * layers] if layers else []
     elif section == "error":
         kept = rows if stage.reached("error") else []
-    elif section == "chain":
+    elif section in ("output", "chain"):  # "output": ∂E/∂z at the output, cross-entropy's
         kept = rows if stage.reached("backward") else []
     elif section == "delta":
         kept = _delta_rows(rows, stage, parameter_layer)
