@@ -155,6 +155,9 @@ def build(sheet: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "markdown" and source.startswith("## Where next"):
             k += 1  # points to the solutions and the other notebooks: not in an assignment
             continue
+        if cell.cell_type == "code" and '%pip install backprop_widgets' in source:
+            k += 1  # installs the package in JupyterLite; nbgrader grades on a server
+            continue
         if cell.cell_type == "markdown":
             source = _replace(source, "how it works", HOW_IT_WORKS, replaced)
             source = _replace(source, "quiz as a list", QUIZ_AS_A_LIST, replaced)
@@ -175,7 +178,7 @@ def build(sheet: nbformat.NotebookNode) -> nbformat.NotebookNode:
             nb.cells.append(_cell(grade, grade.source, _meta(f"grade_{name}", points=points)))
             k += 2
             continue
-        elif k == 1:  # the setup cell: imports and the given numbers
+        elif source.startswith("import numpy as np"):  # the setup: imports, the given numbers
             nb.cells.append(_cell(cell, source, _meta("setup", locked=True)))
         else:  # the diagram, exercise 10's experiment, the quiz, the hints
             nb.cells.append(_cell(cell, source, {}))
