@@ -22,7 +22,8 @@ import lite_site
 import pytest
 from playwright.sync_api import expect
 
-PLAYGROUND = ".bw-playground"
+# The lecture's first playground, `pg` (the slide's network by hand, `slide`, comes after it).
+PLAYGROUND = ".bw-playground:not(.jp-Cell:has(.bw-playground) ~ .jp-Cell .bw-playground)"
 
 
 @pytest.fixture(scope="module")
