@@ -86,3 +86,29 @@ def test_the_accuracy_stands_beside_the_cross_entropy_curve(playground, screensh
     assert train > 0.8
     expect(page.locator(".bw-status")).to_contain_text("cross-entropy E(n = ")
     screenshot(playground, page.locator(".bw-playground"))
+
+
+def test_a_clicked_weight_of_the_softmax_network_is_derived_through_the_softmax(playground):
+    page, kernel = playground.page, playground.kernel
+    playground.click_svg('.bw-network [data-weight="1,2,1"]')
+    panel = page.locator(".bw-derivation")
+    body = panel.locator('.bw-derivation-body[data-weight="1,2,1"]')
+    body.locator("math").first.wait_for()
+    expect(panel).to_contain_text("cross-entropy")
+    check = panel.locator(".bw-check")
+    expect(check).to_have_attribute("data-agree", "true")
+    story = kernel.eval("(pg.X[pg.instance].tolist(), pg.Y[pg.instance].tolist())")
+    expected = kernel.eval(
+        "float(pg.net.gradients(pg.X[pg.instance:pg.instance + 1],"
+        " pg.Y[pg.instance:pg.instance + 1])[0][1][2, 1])"
+    )
+    assert float(check.get_attribute("data-backprop")) == expected, story
+    # The demo steps through the same update: its backward pass shows δ = y − ŷ at the output.
+    kernel.run("pg.controls.panels.selected_index = 0")
+    demo = page.locator(".bw-playground .bw-demo")
+    for _ in range(4):
+        demo.locator(".bw-next").click()
+    expect(demo.locator(".bw-phase")).to_contain_text("Backward pass")
+    delta = kernel.eval("pg.demo.trace.delta[-1].tolist()")
+    y_minus = kernel.eval("(pg.demo.trace.y - pg.demo.trace.y_hat).tolist()")
+    assert delta == pytest.approx(y_minus, abs=1e-15)
