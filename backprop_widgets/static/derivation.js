@@ -46,13 +46,7 @@ function render({ model, el }) {
     model.save_changes();
   });
 
-  const frames = frameScheduler(draw);
-  model.on("change", frames.schedule);
-  draw();
-  return () => {
-    frames.cancel();
-    model.off("change", frames.schedule);
-  };
+  return drawOnChange(model, draw);
 }
 
 export default { render };

@@ -99,3 +99,15 @@ function announceCopy(button, label, copying, refused) {
     button.textContent = label;
   }, 2000);
 }
+
+// draw() now and on the next animation frame after any change of the model's traits; returns
+// the view's clean-up (for ``render``'s return value).
+function drawOnChange(model, draw) {
+  const frames = frameScheduler(draw);
+  model.on("change", frames.schedule);
+  draw();
+  return () => {
+    frames.cancel();
+    model.off("change", frames.schedule);
+  };
+}

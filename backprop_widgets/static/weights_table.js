@@ -159,13 +159,7 @@ function render({ model, el }) {
     copy.focus();
   });
 
-  const frames = frameScheduler(draw);
-  model.on("change", frames.schedule);
-  draw();
-  return () => {
-    frames.cancel();
-    model.off("change", frames.schedule);
-  };
+  return drawOnChange(model, draw);
 }
 
 export default { render };

@@ -363,6 +363,17 @@ RUN_ALL_JS = """async () => {
 }"""
 
 
+# How far the widest row or title of a derivation panel pokes out of it (each must fit).
+OVERFLOW_JS = """(panel) => {
+  const right = panel.getBoundingClientRect().right;
+  let worst = 0;
+  for (const piece of panel.querySelectorAll('.bw-math-piece, .bw-math-title, .bw-math-lhs')) {
+    worst = Math.max(worst, piece.getBoundingClientRect().right - right);
+  }
+  return worst;
+}"""
+
+
 # Client coordinates of a point on an SVG shape (or the first shape inside a group) where a click
 # lands on that element and not on a neighbour drawn across it; null if there is none.
 CLEAR_POINT_JS = """(element) => {

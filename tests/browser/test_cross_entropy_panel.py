@@ -1,17 +1,8 @@
 """The derivation panel under the cross-entropy, in a real JupyterLab: the section "output" (the
 chain rule through the softmax's Jacobian, simplified to δ = y − ŷ) drawn as MathML that fits."""
 
+from conftest import OVERFLOW_JS
 from playwright.sync_api import expect
-
-# How far the widest row or title pokes out of the panel (as in test_derivation_panel).
-OVERFLOW_JS = """(panel) => {
-  const right = panel.getBoundingClientRect().right;
-  let worst = 0;
-  for (const piece of panel.querySelectorAll('.bw-math-piece, .bw-math-title, .bw-math-lhs')) {
-    worst = Math.max(worst, piece.getBoundingClientRect().right - right);
-  }
-  return worst;
-}"""
 
 CELLS = [
     "import numpy as np\n"

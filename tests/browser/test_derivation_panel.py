@@ -2,17 +2,8 @@
 fit the panel, the three-way check with its values, Copy LaTeX and the SymPy expression."""
 
 import pytest
+from conftest import OVERFLOW_JS
 from playwright.sync_api import expect
-
-# Each row of the derivation and each title must fit the panel: how far the widest pokes out.
-OVERFLOW_JS = """(panel) => {
-  const right = panel.getBoundingClientRect().right;
-  let worst = 0;
-  for (const piece of panel.querySelectorAll('.bw-math-piece, .bw-math-title, .bw-math-lhs')) {
-    worst = Math.max(worst, piece.getBoundingClientRect().right - right);
-  }
-  return worst;
-}"""
 
 
 @pytest.fixture(scope="module")
