@@ -4,11 +4,14 @@ The lecture's online algorithm (``online_epoch``) and the batch path (``batch_gr
 the same maths as ``MLP._forward`` and ``MLP._backward``, the plain reference the tests compare
 them with, written for speed: the online loop carries η δ through the backward pass, and the
 batch path works in arrays kept per batch size so that a step allocates nothing batch-sized.
-``fit`` gives, to the last bit, what one ``MLP.snapshot``, ``run_epoch`` and
-``squared_error(Y, net._forward(X)[1][-1])`` per epoch gave (tests/engine/test_fit_fast_path.py
-keeps that plain version): its batches, gradients, loss pass and copy of the last finite
-parameters are workspaces on the net (``kept``). Inputs are trusted here: ``MLP`` checks them
-at its public boundary.
+
+``fit`` updates the parameters to the last bit as one ``run_epoch`` per epoch does, and its
+epoch's loss is the E that ``step`` on the whole training set would return at the epoch's end
+(``epoch_error``): in full batch that is the forward pass the next update starts from, so an
+epoch costs one forward and one backward pass. The parameters are copied once per call, not per
+epoch: on divergence ``fit`` replays the call's epochs from that copy (the same operations give
+the same bits). tests/engine/test_fit_fast_path.py keeps a plain allocating version of all this.
+Inputs are trusted here: ``MLP`` checks them at its public boundary.
 """
 
 from __future__ import annotations
@@ -27,34 +30,27 @@ def fit(
     """``MLP.fit`` on checked arguments: the loss after each epoch, or ``DivergenceError``
     with the parameters at their last finite values.
 
-    An epoch allocates nothing batch-sized: the order, the batches, the gradients, the loss's
-    forward pass and the copy of the last finite parameters are workspaces kept on the net.
+    An epoch allocates nothing batch-sized: the order, the batches, the gradients and the
+    loss's forward pass are workspaces kept on the net.
     """
     n = X.shape[0]
-    rng = np.random.default_rng(shuffle_seed) if shuffle else None
-    in_order = np.arange(n)
-    order = in_order.copy() if shuffle else in_order
+    start = net.snapshot(), shuffle and np.random.default_rng(shuffle_seed).bit_generator.state
+    orders = epoch_orders(n, start[1])
     parameters = net.weights + net.biases
-    saved = kept(net, "last finite", lambda: [np.empty_like(p) for p in parameters])
     whole = None
     if batch_size != 1 and batch_size >= n and not shuffle:
         whole = full_batch_epochs(net, X, Y, learning_rate)
     history: list[float] = []
     for _ in range(epochs):
-        if shuffle:  # rng.permutation(n), in place
-            order[...] = in_order
-            rng.shuffle(order)
-        for p, copy in zip(parameters, saved):
-            copy[...] = p
+        order = next(orders)
         with np.errstate(all="ignore"):
             if whole is not None:
                 E = next(whole)
             else:
                 run_epoch(net, X, Y, learning_rate, order, batch_size)
-                E = training_loss(net, X, Y)
+                E = epoch_error(net, X, Y)
         if not (math.isfinite(E) and all_finite(parameters)):
-            net.restore(saved)
-            done = replay_until_divergence(net, X, Y, learning_rate, order, batch_size)
+            done = replay_until_divergence(net, X, Y, learning_rate, batch_size, start, history)
             raise DivergenceError(
                 f"training diverged in epoch {len(history) + 1} with "
                 f"learning_rate={learning_rate}: the loss became non-finite. The parameters "
@@ -68,66 +64,60 @@ def fit(
     return history
 
 
+def epoch_orders(n: int, rng_state):
+    """The order of the instances in each epoch: 0 … N−1, or, given the state of a NumPy
+    ``Generator``, ``rng.permutation(n)`` of that generator epoch after epoch (in place)."""
+    in_order = np.arange(n)
+    if not rng_state:
+        while True:
+            yield in_order
+    rng = np.random.default_rng()
+    rng.bit_generator.state = rng_state
+    order = in_order.copy()
+    while True:
+        order[...] = in_order
+        rng.shuffle(order)  # rng.permutation(n), in place
+        yield order
+
+
 def full_batch_epochs(net, X: np.ndarray, Y: np.ndarray, learning_rate: float):
     """Full-batch epochs on X in order, yielding the loss after each: ``run_epoch`` then
-    ``training_loss``, to the last bit, with one forward pass fewer.
-
-    The forward pass at the updated θ (features × instances) is the next epoch's, and the
-    loss's pass (instances × features) reuses its activations wherever its z are the same
-    bits: the activation g is elementwise, so the same z give the same a.
-    """
-    n = X.shape[0]
-    X_batch, Y_batch = batch_arrays(net, n, X.shape[1], Y.shape[1])
-    np.copyto(X_batch, X)  # X[order] with the order 0 … N−1
-    np.copyto(Y_batch, Y)
-    z, a, delta, tmp = arrays = workspace(net, n)  # held: the pass is carried between epochs
-    dW, db = gradient_arrays(net)
-    forward_columns(net, X_batch, z, a)  # fit calls next() under np.errstate(all="ignore")
+    ``epoch_error``, to the last bit, with one forward pass fewer: the forward pass at the
+    updated θ gives the epoch's loss and starts the next epoch's backward pass."""
+    X_all, Y_all = in_order(net, X, Y)
+    z, a, delta, tmp = arrays = workspace(net, X.shape[0])  # held: carried between epochs
+    gradients = gradient_arrays(net)
+    layers = Layers(net)
+    forward_columns(layers, X_all, z, a)  # fit calls next() under np.errstate(all="ignore")
     while True:
-        backward_columns(net, X_batch, Y_batch, arrays, dW, db)
-        apply_gradients(net, dW, db, learning_rate)
-        forward_columns(net, X_batch, z, a)
-        yield training_loss(net, X, Y, columns=(z, a))
+        backward_columns(layers, X_all, Y_all, arrays, *gradients[:2])
+        apply_gradients(net, gradients, learning_rate)
+        forward_columns(layers, X_all, z, a)
+        yield output_error(layers, arrays, Y_all)
 
 
-def training_loss(net, X: np.ndarray, Y: np.ndarray, columns=None) -> float:
-    """E on the whole training set, as ``squared_error(Y, net._forward(X)[1][-1])`` gives it to
-    the last bit: the same operations in the same order, on arrays laid out as ``_forward``
-    lays them out (instances × features), written into a workspace.
+def epoch_error(net, X: np.ndarray, Y: np.ndarray) -> float:
+    """E on the whole training set in order, as ``step(X, Y)`` computes it before its update
+    (the same arrays, the same operations): the loss ``fit`` reports after an epoch. It equals
+    ``MLP.loss`` to within rounding (a few units in the last place: its forward pass is laid out
+    instances × features, and its sum is NumPy's, not a dot product)."""
+    X_all, Y_all = in_order(net, X, Y)
+    arrays = workspace(net, X.shape[0])
+    layers = Layers(net)
+    forward_columns(layers, X_all, *arrays[:2])
+    return output_error(layers, arrays, Y_all)
 
-    ``columns`` (z, a), a forward pass over X in order at the same θ laid out features ×
-    instances, gives a layer's activations when its z equal this pass's bit for bit.
-    """
+
+def in_order(net, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """X and Y in order, copied into a workspace as ``run_epoch`` copies a batch (contiguous),
+    so that the loss pass sees the very arrays a full-batch step sees."""
     n = X.shape[0]
-    h, equal = kept(
-        net,
-        ("rows", n),
-        lambda: (
-            [np.empty((n, m)) for m in net.sizes[1:]],
-            [np.empty((n, m), dtype=bool) for m in net.sizes[1:]],
-        ),
+    X_all, Y_all = kept(
+        net, ("in order", n), lambda: (np.empty((n, X.shape[1])), np.empty((n, Y.shape[1])))
     )
-    below = X
-    last = len(net.weights) - 1
-    for l, W in enumerate(net.weights):
-        np.matmul(below, W.T, out=h[l])
-        if net.bias:
-            h[l] += net.biases[l]
-        if l == last and net.loss_name != "squared":  # cross-entropy: from the logits
-            return net.error(h[l], None, Y)
-        if columns is not None and same_bits(h[l], columns[0][l].T, equal[l]):
-            h[l][...] = columns[1][l].T
-        else:
-            net.activation_of(l + 1).g_into(h[l], h[l])
-        below = h[l]
-    return squared_error(Y, below, out=below)
-
-
-def same_bits(rows: np.ndarray, other: np.ndarray, equal: np.ndarray) -> bool:
-    """Whether two arrays of one shape hold the same bits (NaN and signed zeros included),
-    compared as integers into the booleans ``equal``."""
-    np.equal(rows.view(np.int64), other.view(np.int64), out=equal)
-    return bool(equal.all())
+    np.copyto(X_all, X)
+    np.copyto(Y_all, Y)
+    return X_all, Y_all
 
 
 def check_trainable(net) -> None:
@@ -169,48 +159,72 @@ def batch_gradients(net, X: np.ndarray, Y: np.ndarray, out=None) -> tuple[list, 
     arrays = workspace(net, X.shape[0])
     if out is None:
         out = [np.empty(W.shape) for W in net.weights], [np.zeros(b.shape) for b in net.biases]
+    layers = Layers(net)
     with np.errstate(over="ignore", invalid="ignore"):
-        forward_columns(net, X, *arrays[:2])
-        E = backward_columns(net, X, Y, arrays, *out)
+        forward_columns(layers, X, *arrays[:2])
+        E = backward_columns(layers, X, Y, arrays, *out)
     return (*out, E)
 
 
-def forward_columns(net, X: np.ndarray, z: list, a: list) -> None:
+class Layers:
+    """What the batch passes read of a network, looked up once per step or epoch: its
+    weights, its biases as columns (views, so updates in place show), each layer's in-place
+    g and g′, and its error."""
+
+    __slots__ = ("weights", "bias_columns", "g_into", "g_prime_into", "squared", "error")
+
+    def __init__(self, net) -> None:
+        activations = [net.activation_of(l + 1) for l in range(len(net.weights))]
+        self.weights = net.weights
+        self.bias_columns = [b[:, None] for b in net.biases] if net.bias else None
+        self.g_into = [g.g_columns_into or g.g_into for g in activations]
+        self.g_prime_into = [g.g_prime_into for g in activations]
+        self.squared = net.loss_name == "squared"
+        self.error = net.error
+
+
+def forward_columns(layers: Layers, X: np.ndarray, z: list, a: list) -> None:
     """The forward pass of a batch X (N, sizes[0]) into z[l] and a[l] (sizes[l+1], N), under
     the caller's ``np.errstate``."""
     below = X.T
-    for l, W in enumerate(net.weights):
+    bias_columns = layers.bias_columns
+    for l, (W, g_into) in enumerate(zip(layers.weights, layers.g_into)):
         np.dot(W, below, out=z[l])
-        if net.bias:
-            z[l] += net.biases[l][:, None]
-        g = net.activation_of(l + 1)
-        (g.g_columns_into or g.g_into)(z[l], a[l])
+        if bias_columns is not None:
+            z[l] += bias_columns[l]
+        g_into(z[l], a[l])
         below = a[l]
 
 
-def backward_columns(net, X: np.ndarray, Y: np.ndarray, arrays, dW: list, db: list) -> float:
+def output_error(layers: Layers, arrays, Y: np.ndarray) -> float:
+    """E of the batch whose forward pass is in ``arrays`` (z, a, ∂E/∂z, scratch) with targets
+    Y, as the backward pass starts: ŷ − y is written into ∂E/∂z at the output."""
+    z, a, delta, _ = arrays
+    d = delta[-1]
+    np.subtract(a[-1], Y.T, out=d)  # −(y − ŷ)
+    if layers.squared:
+        return 0.5 * float(np.vdot(d, d)) / Y.shape[0]  # squared_error, from ŷ − y at hand
+    return layers.error(z[-1].T, None, Y)
+
+
+def backward_columns(layers: Layers, X: np.ndarray, Y: np.ndarray, arrays, dW, db) -> float:
     """∂E/∂θ into dW, db from the forward pass in ``arrays`` (z, a, ∂E/∂z, scratch) of the
     batch X, Y, under the caller's ``np.errstate``; returns E."""
     z, a, delta, tmp = arrays
-    n = X.shape[0]
-    L = len(net.weights)
-    g_prime_into = [net.activation_of(l + 1).g_prime_into for l in range(L)]
+    weights, g_prime_into = layers.weights, layers.g_prime_into
+    L = len(weights)
+    E = output_error(layers, arrays, Y)
     d = delta[L - 1]
-    np.subtract(a[L - 1], Y.T, out=d)  # −(y − ŷ)
-    if net.loss_name == "squared":
-        E = 0.5 * float(np.vdot(d, d)) / n  # squared_error, from the ŷ − y already at hand
+    if layers.squared:  # cross-entropy: δ = y − ŷ, no g′
         g_prime_into[L - 1](z[L - 1], a[L - 1], tmp[L - 1])
         d *= tmp[L - 1]
-    else:  # cross-entropy: δ = y − ŷ, no g′
-        E = net.error(z[L - 1].T, None, Y)
-    d *= 1.0 / n  # ∂E/∂z at the output, E averaged over the batch: −δ / N
+    d *= 1.0 / X.shape[0]  # ∂E/∂z at the output, E averaged over the batch: −δ / N
     for l in range(L - 1, -1, -1):
-        below = a[l - 1] if l else X.T
-        np.dot(d, below.T, out=dW[l])
-        if net.bias:
-            d.sum(axis=1, out=db[l])
+        np.dot(d, a[l - 1].T if l else X, out=dW[l])
+        if layers.bias_columns is not None:
+            np.add.reduce(d, axis=1, out=db[l])  # d.sum(axis=1)
         if l:
-            np.dot(net.weights[l].T, d, out=delta[l - 1])
+            np.dot(weights[l].T, d, out=delta[l - 1])
             g_prime_into[l - 1](z[l - 1], a[l - 1], tmp[l - 1])
             delta[l - 1] *= tmp[l - 1]
             d = delta[l - 1]
@@ -239,18 +253,26 @@ def kept(net, key, make):
 
 def run_epoch(net, X, Y, learning_rate, order, batch_size) -> None:
     """One pass over ``order``: online when ``batch_size`` is 1, else one update
-    θ ← θ − η ∂E/∂θ per batch of ``batch_size`` instances (the last may be smaller)."""
+    θ ← θ − η ∂E/∂θ per batch of ``batch_size`` instances (the last may be smaller), under
+    the caller's ``np.errstate``."""
     if batch_size == 1:
         online_epoch(net, X, Y, learning_rate, order)
         return
-    dW, db = gradient_arrays(net)
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
-        X_batch, Y_batch = batch_arrays(net, len(batch), X.shape[1], Y.shape[1])
-        X.take(batch, axis=0, out=X_batch, mode="clip")  # X[batch], in place
-        Y.take(batch, axis=0, out=Y_batch, mode="clip")
-        batch_gradients(net, X_batch, Y_batch, out=(dW, db))
-        apply_gradients(net, dW, db, learning_rate)
+    n = len(order)
+    X_epoch, Y_epoch = batch_arrays(net, n, X.shape[1], Y.shape[1])
+    X.take(order, axis=0, out=X_epoch, mode="clip")  # X[order], in place: each batch a slice
+    Y.take(order, axis=0, out=Y_epoch, mode="clip")
+    gradients = gradient_arrays(net)
+    dW, db, _ = gradients
+    layers = Layers(net)
+    spaces: dict = {}  # at most two batch sizes: batch_size and the last batch's
+    for first in range(0, n, batch_size):
+        X_batch, Y_batch = X_epoch[first : first + batch_size], Y_epoch[first : first + batch_size]
+        m = X_batch.shape[0]
+        arrays = spaces.get(m) or spaces.setdefault(m, workspace(net, m))
+        forward_columns(layers, X_batch, arrays[0], arrays[1])
+        backward_columns(layers, X_batch, Y_batch, arrays, dW, db)
+        apply_gradients(net, gradients, learning_rate)
 
 
 def batch_arrays(net, n: int, n_inputs: int, n_outputs: int) -> tuple[np.ndarray, np.ndarray]:
@@ -258,23 +280,31 @@ def batch_arrays(net, n: int, n_inputs: int, n_outputs: int) -> tuple[np.ndarray
     return kept(net, ("batch", n), lambda: (np.empty((n, n_inputs)), np.empty((n, n_outputs))))
 
 
-def gradient_arrays(net) -> tuple[list, list]:
-    """A workspace for ∂E/∂θ, shaped like the weights and the biases (zeros without bias)."""
-    return kept(
-        net,
-        "gradients",
-        lambda: ([np.empty(W.shape) for W in net.weights], [np.zeros(b.shape) for b in net.biases]),
-    )
+def gradient_arrays(net) -> tuple[list, list, np.ndarray]:
+    """A workspace for ∂E/∂θ: arrays shaped like the weights and the biases (zeros without
+    bias), all views of one flat array, which is the third item."""
+    shapes = [W.shape for W in net.weights] + [b.shape for b in net.biases]
+
+    def make():
+        flat = np.zeros(sum(math.prod(shape) for shape in shapes))
+        views, first = [], 0
+        for shape in shapes:
+            views.append(flat[first : first + math.prod(shape)].reshape(shape))
+            first += math.prod(shape)
+        L = len(net.weights)
+        return views[:L], views[L:], flat
+
+    return kept(net, "gradients", make)
 
 
-def apply_gradients(net, dW: list, db: list, learning_rate: float) -> None:
-    """θ ← θ − η ∂E/∂θ for every parameter; dW and db are scaled by η in place."""
+def apply_gradients(net, gradients, learning_rate: float) -> None:
+    """θ ← θ − η ∂E/∂θ for every parameter, from ``gradient_arrays``, scaled by η in place."""
+    dW, db, flat = gradients
+    flat *= learning_rate  # η ∂E/∂θ, as `W -= learning_rate * g` computes it
     for W, g in zip(net.weights, dW):
-        g *= learning_rate  # η ∂E/∂θ, as `W -= learning_rate * g` computes it
         W -= g
     if net.bias:  # without bias units the biases stay zero: θ₀ − η·0 changes no bit
         for b, g in zip(net.biases, db):
-            g *= learning_rate
             b -= g
 
 
@@ -312,17 +342,23 @@ def online_epoch(net, X, Y, learning_rate, order) -> None:
             eta_delta = below
 
 
-def replay_until_divergence(net, X, Y, learning_rate, order, batch_size) -> int:
-    """Redo an epoch one update at a time, stopping before the first update after which a
-    parameter or the training loss is non-finite; return how many updates were kept."""
-    for done, start in enumerate(range(0, len(order), batch_size)):
+def replay_until_divergence(net, X, Y, learning_rate, batch_size, start, history) -> int:
+    """After an epoch that diverged: back to the parameters ``fit`` started from, its finite
+    epochs again (the same operations, the same bits), then the diverged epoch one update at
+    a time, stopping before the first update after which a parameter or the loss is
+    non-finite. Returns how many updates of that epoch were kept."""
+    snapshot, rng_state = start
+    net.restore(snapshot)
+    orders = epoch_orders(X.shape[0], rng_state)
+    with np.errstate(all="ignore"):
+        for _ in history:
+            run_epoch(net, X, Y, learning_rate, next(orders), batch_size)
+    order = next(orders)
+    for done, first in enumerate(range(0, len(order), batch_size)):
         saved = net.snapshot()
         with np.errstate(all="ignore"):
-            run_epoch(net, X, Y, learning_rate, order[start : start + batch_size], batch_size)
-            z, a = net._forward(X)
-            finite = all_finite(net.weights + net.biases) and np.isfinite(
-                net.error(z[-1], a[-1], Y)
-            )
+            run_epoch(net, X, Y, learning_rate, order[first : first + batch_size], batch_size)
+            finite = all_finite(net.weights + net.biases) and math.isfinite(epoch_error(net, X, Y))
         if not finite:
             net.restore(saved)
             return done
