@@ -37,6 +37,7 @@ def fit(
     start = net.snapshot(), shuffle and np.random.default_rng(shuffle_seed).bit_generator.state
     orders = epoch_orders(n, start[1])
     parameters = net.weights + net.biases
+    layers = Layers(net)
     whole = None
     if batch_size != 1 and batch_size >= n and not shuffle:
         whole = full_batch_epochs(net, X, Y, learning_rate)
@@ -47,9 +48,10 @@ def fit(
             if whole is not None:
                 E = next(whole)
             else:
-                run_epoch(net, X, Y, learning_rate, order, batch_size)
-                E = epoch_error(net, X, Y)
-        if not (math.isfinite(E) and all_finite(parameters)):
+                run_epoch(net, X, Y, learning_rate, order, batch_size, layers)
+                E = epoch_error(net, X, Y, layers)
+            finite = math.isfinite(E) and sums_finite(parameters)
+        if not finite:
             done = replay_until_divergence(net, X, Y, learning_rate, batch_size, start, history)
             raise DivergenceError(
                 f"training diverged in epoch {len(history) + 1} with "
@@ -96,21 +98,23 @@ def full_batch_epochs(net, X: np.ndarray, Y: np.ndarray, learning_rate: float):
         yield output_error(layers, arrays, Y_all)
 
 
-def epoch_error(net, X: np.ndarray, Y: np.ndarray) -> float:
+def epoch_error(net, X: np.ndarray, Y: np.ndarray, layers: Layers | None = None) -> float:
     """E on the whole training set in order, as ``step(X, Y)`` computes it before its update
     (the same arrays, the same operations): the loss ``fit`` reports after an epoch. It equals
     ``MLP.loss`` to within rounding (a few units in the last place: its forward pass is laid out
     instances × features, and its sum is NumPy's, not a dot product)."""
     X_all, Y_all = in_order(net, X, Y)
     arrays = workspace(net, X.shape[0])
-    layers = Layers(net)
+    layers = layers or Layers(net)
     forward_columns(layers, X_all, *arrays[:2])
     return output_error(layers, arrays, Y_all)
 
 
 def in_order(net, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """X and Y in order, copied into a workspace as ``run_epoch`` copies a batch (contiguous),
-    so that the loss pass sees the very arrays a full-batch step sees."""
+    """X and Y in order, laid out as ``run_epoch`` lays out a batch (C-contiguous; copied into a
+    workspace if they are not), so that the loss pass sees what a full-batch step sees."""
+    if X.flags.c_contiguous and Y.flags.c_contiguous:
+        return X, Y
     n = X.shape[0]
     X_all, Y_all = kept(
         net, ("in order", n), lambda: (np.empty((n, X.shape[1])), np.empty((n, Y.shape[1])))
@@ -251,10 +255,10 @@ def kept(net, key, make):
     return arrays
 
 
-def run_epoch(net, X, Y, learning_rate, order, batch_size) -> None:
+def run_epoch(net, X, Y, learning_rate, order, batch_size, layers=None) -> None:
     """One pass over ``order``: online when ``batch_size`` is 1, else one update
     θ ← θ − η ∂E/∂θ per batch of ``batch_size`` instances (the last may be smaller), under
-    the caller's ``np.errstate``."""
+    the caller's ``np.errstate``. ``layers``: the net's ``Layers``, if the caller has them."""
     if batch_size == 1:
         online_epoch(net, X, Y, learning_rate, order)
         return
@@ -264,7 +268,7 @@ def run_epoch(net, X, Y, learning_rate, order, batch_size) -> None:
     Y.take(order, axis=0, out=Y_epoch, mode="clip")
     gradients = gradient_arrays(net)
     dW, db, _ = gradients
-    layers = Layers(net)
+    layers = layers or Layers(net)
     spaces: dict = {}  # at most two batch sizes: batch_size and the last batch's
     for first in range(0, n, batch_size):
         X_batch, Y_batch = X_epoch[first : first + batch_size], Y_epoch[first : first + batch_size]
@@ -318,6 +322,7 @@ def online_epoch(net, X, Y, learning_rate, order) -> None:
     squared = net.loss_name == "squared"
     z = [None] * L
     a = [None] * (L + 1)
+    eta = np.array(float(learning_rate))  # 0-d: no conversion of a Python float per instance
     for n in order.tolist():
         a[0] = X[n]
         for l in range(L):
@@ -329,9 +334,9 @@ def online_epoch(net, X, Y, learning_rate, order) -> None:
         # η δ at the output. The backward recursion is linear in δ, so every layer's
         # error term comes out already multiplied by η: Δθ = (η δ) a.
         if squared:
-            eta_delta = learning_rate * ((Y[n] - a[L]) * g_prime[L - 1](z[L - 1], a[L]))
+            eta_delta = eta * ((Y[n] - a[L]) * g_prime[L - 1](z[L - 1], a[L]))
         else:  # cross-entropy: δ = y − ŷ at the output
-            eta_delta = learning_rate * (Y[n] - a[L])
+            eta_delta = eta * (Y[n] - a[L])
         for l in range(L - 1, -1, -1):
             below = None
             if l:  # δ of the layer below, from θ before this update
@@ -366,8 +371,14 @@ def replay_until_divergence(net, X, Y, learning_rate, batch_size, start, history
 
 
 def all_finite(arrays: list) -> bool:
-    """Whether every entry is finite. A finite sum proves it at the cost of one ``sum`` per
-    array; only a sum that is not finite (NaN, inf, or an overflow) needs the full check."""
+    """Whether every entry is finite (``sums_finite``, its overflow warnings silenced)."""
     with np.errstate(over="ignore", invalid="ignore"):
-        total = sum(float(p.sum()) for p in arrays)
+        return sums_finite(arrays)
+
+
+def sums_finite(arrays: list) -> bool:
+    """Whether every entry is finite, under the caller's ``np.errstate``. A finite sum proves
+    it at the cost of one sum per array; only a sum that is not finite (NaN, inf, or an
+    overflow) needs the full check."""
+    total = sum(float(np.add.reduce(p, axis=None)) for p in arrays)
     return math.isfinite(total) or all(np.all(np.isfinite(p)) for p in arrays)
