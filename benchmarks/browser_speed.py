@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import math
 import os
@@ -69,10 +68,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from reporting import reproduce_command, versions  # benchmarks/reporting.py
+from reporting import load_module, progress, reproduce_command, versions  # benchmarks/
 
 ROOT = Path(__file__).resolve().parent.parent
-HARNESS_PATH = ROOT / "tests" / "browser" / "conftest.py"
 
 NETWORKS = {
     "[2, 2, 1]": "pg = bw.Playground()",
@@ -87,19 +85,6 @@ PLAYING_DERIVATION_TARGET_MS = 150.0  # a click's derivation drawn while playing
 SPEEDS = (1.0, 10.0, 100.0, None)  # the dial's settings measured; None: as fast as it goes
 CLICK_TIMEOUT_MS = 60_000  # the page gives up on one click's derivation after this
 PLAY_WEIGHT = "1,0,1"  # the weight watched in the "selected" play runs, as the browser tests do
-
-
-def load_harness() -> Any:
-    """The browser tests' conftest.py as a module (JupyterServer, notebook_page, ...)."""
-    spec = importlib.util.spec_from_file_location("browser_harness", HARNESS_PATH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-def progress(text: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
 # -------------------------------------------------------------------------------- in the kernel
@@ -653,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     if chromium is None:
         print("chromium is not installed; `make chromium` installs Debian's package")
         return 2
-    harness = load_harness()
+    harness = load_module("browser_harness")
     from playwright.sync_api import sync_playwright
 
     began = time.perf_counter()

@@ -29,34 +29,20 @@ benchmark, not a test: it never asserts on time.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import platform
 import shutil
 import statistics
-import sys
 import time
 from pathlib import Path
 
-from reporting import reproduce_command  # benchmarks/reporting.py
+from reporting import load_module, progress, reproduce_command  # benchmarks/reporting.py
 
 ROOT = Path(__file__).resolve().parents[1]
 HARNESS = ROOT / "tests" / "browser" / "lite_site.py"
 NOTEBOOK = "00_start_here.ipynb"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-
-
-def load_harness():
-    spec = importlib.util.spec_from_file_location("lite_site", HARNESS)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def progress(text: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
 # Click the edge ``key`` at a point no other element covers; resolve with the ms until its
@@ -114,7 +100,7 @@ def median(values: list[float]) -> float:
 
 
 def measure(args: argparse.Namespace) -> dict:
-    lite = load_harness()
+    lite = load_module("lite_site", HARNESS)
     site = lite.ensure_site()
     if isinstance(site, str):
         raise SystemExit(site)

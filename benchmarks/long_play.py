@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import os
 import platform
 import shutil
@@ -46,10 +45,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reporting import reproduce_command, slope_per_hour, versions  # benchmarks/reporting.py
+from reporting import load_module, progress, reproduce_command, slope_per_hour, versions
 
 ROOT = Path(__file__).resolve().parent.parent
-HARNESS_PATH = ROOT / "tests" / "browser" / "conftest.py"
 MEMORY_TEST_PATH = ROOT / "tests" / "browser" / "test_memory.py"
 WARM_UP_MINUTES = 1.0  # readings before this are left out of the slopes
 
@@ -60,19 +58,6 @@ COLUMNS = {  # key: (heading, digits)
     "renderers": ("renderers' RSS (MiB)", 0),
     "kernel": ("kernel RSS (MiB)", 1),
 }
-
-
-def load(name: str, path: Path) -> Any:
-    """A Python file as a module (the browser tests' folder is no package)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-def progress(text: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
 def play(memory: Any, browser: Any, view: Any, minutes: float, every: float) -> list[dict]:
@@ -152,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     if chromium is None:
         print("chromium is not installed; `make chromium` installs Debian's package")
         return 2
-    harness = load("browser_harness", HARNESS_PATH)
-    memory = load("memory_test", MEMORY_TEST_PATH)
+    harness = load_module("browser_harness")
+    memory = load_module("memory_test", MEMORY_TEST_PATH)
     from playwright.sync_api import sync_playwright
 
     began = time.perf_counter()

@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shlex
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+BROWSER_HARNESS = ROOT / "tests" / "browser" / "conftest.py"  # JupyterServer, notebook_page, …
+
+
+def load_module(name: str, path: Path = BROWSER_HARNESS) -> Any:
+    """A Python file as a module (the browser tests' folder is no package): by default the
+    browser tests' conftest.py."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def progress(text: str) -> None:
+    """A time-stamped line on stderr, while the report goes to stdout."""
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
 def reproduce_command(script: str) -> str:
