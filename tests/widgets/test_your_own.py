@@ -318,6 +318,18 @@ def test_drawing_adds_moves_and_removes_points_and_training_goes_on():
     assert draw(pg, action="clear") == "Nothing drawn to undo."
 
 
+def test_a_point_drawn_while_playing_reaches_the_loss_curve_with_the_point():
+    """While training plays the loss curve and the status line follow 20 times a second; the
+    loss on data with a drawn point goes out with the point, not with the next due frame."""
+    pg = Playground()  # XOR
+    pg.train(2)
+    pg._trait_values["playing"] = True  # as while Play runs (no kernel loop here to start)
+    assert pg.presenter.readout_throttle.due()  # a frame has just sent the readouts
+    draw(pg, action="add", x=[0.5, 0.5], target=1)
+    assert pg.loss_view.train[-1] == [2, pg.session.loss()]
+    assert "E(all 5)" in pg.status.value
+
+
 @pytest.mark.parametrize(
     ("message", "match"),
     [

@@ -136,7 +136,10 @@ class Presenter:
             self.slice_view.learning_rate = pg.learning_rate  # configure() may have changed it
         if "your_data" in vars(pg):
             self.surface.on_draw(pg.your_data.drawn, pg.your_data.classes())
+        # New data or a new network: the next show() sends the slice, the loss curve and the
+        # status line at once, even while training plays (a drawn point shows in its frame).
         self.slice_throttle.reset()
+        self.readout_throttle.reset()
 
     def story(self) -> Story:
         """The one instance (or batch) every panel shows (see ``story.py``)."""
