@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -66,6 +67,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -220,14 +222,12 @@ TRAIN_POINTS_JS = """(count) =>
 # -------------------------------------------------------------------------------- the clicks
 
 
-def spots(start: int = 0):
+def spots() -> Iterator[tuple[int, tuple[float, float]]]:
     """Points of the unit square spread evenly, the same every run: the R2 sequence (Roberts,
     2018), its k-th point (frac(½ + k/g), frac(½ + k/g²)) with g the plastic number."""
     g = 1.324717957244746
-    k = start
-    while True:
+    for k in itertools.count():
         yield k, ((0.5 + k / g) % 1.0, (0.5 + k / g**2) % 1.0)
-        k += 1
 
 
 class Drawer:
