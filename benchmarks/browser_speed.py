@@ -62,13 +62,17 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from reporting import load_module, progress, reproduce_command, versions  # benchmarks/
+from reporting import (  # benchmarks/reporting.py
+    lab_and_chromium,
+    load_module,
+    progress,
+    reproduce_command,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -639,7 +643,6 @@ def main(argv: list[str] | None = None) -> int:
         print("chromium is not installed; `make chromium` installs Debian's package")
         return 2
     harness = load_module("browser_harness")
-    from playwright.sync_api import sync_playwright
 
     began = time.perf_counter()
     load_before = os.getloadavg()[0]
@@ -653,16 +656,7 @@ def main(argv: list[str] | None = None) -> int:
         results["plays"][label] = runs
 
     with contextlib.ExitStack() as stack:
-        base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bw-bench-")))
-        progress("starting jupyter lab")
-        server = harness.JupyterServer.start("lab", base)
-        stack.callback(server.stop)
-        playwright = stack.enter_context(sync_playwright())
-        browser = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=harness.CHROMIUM_ARGS
-        )
-        stack.callback(browser.close)
-        about = versions(browser)
+        server, browser, about = lab_and_chromium(stack, harness, chromium)
 
         for name in NETWORKS:
             if args.no_clicks and name != "[2, 2, 1]":

@@ -65,14 +65,13 @@ import os
 import platform
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from browser_speed import Table, fmt, median, met, percentile  # benchmarks/
-from reporting import ROOT, load_module, progress, reproduce_command, versions
+from reporting import ROOT, lab_and_chromium, load_module, progress, reproduce_command
 
 YOUR_OWN_TEST = ROOT / "tests" / "browser" / "test_your_own_in_lab.py"
 CELL = "import backprop_widgets as bw\npg = bw.Playground('xor')\npg"
@@ -430,7 +429,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     harness = load_module("browser_harness")
     own = load_module("your_own_test", YOUR_OWN_TEST)  # its JS snippets and helpers
-    from playwright.sync_api import sync_playwright
 
     began = time.perf_counter()
     load_before = os.getloadavg()
@@ -440,16 +438,7 @@ def main(argv: list[str] | None = None) -> int:
         cases[True] = "XOR online, η = 0.5, playing as fast as it goes"
 
     with contextlib.ExitStack() as stack:
-        base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bw-bench-")))
-        progress("starting jupyter lab")
-        server = harness.JupyterServer.start("lab", base)
-        stack.callback(server.stop)
-        playwright = stack.enter_context(sync_playwright())
-        browser = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=harness.CHROMIUM_ARGS
-        )
-        stack.callback(browser.close)
-        about = versions(browser)
+        server, browser, about = lab_and_chromium(stack, harness, chromium)
         view = stack.enter_context(harness.running_notebook(browser, server, "draw-speed", CELL))
         drawer = Drawer(own, view)
         own.choose_class(drawer.surface, CLASS)

@@ -40,12 +40,17 @@ import os
 import platform
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from reporting import load_module, progress, reproduce_command, slope_per_hour, versions
+from reporting import (
+    lab_and_chromium,
+    load_module,
+    progress,
+    reproduce_command,
+    slope_per_hour,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_TEST_PATH = ROOT / "tests" / "browser" / "test_memory.py"
@@ -139,21 +144,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     harness = load_module("browser_harness")
     memory = load_module("memory_test", MEMORY_TEST_PATH)
-    from playwright.sync_api import sync_playwright
 
     began = time.perf_counter()
     load_before = os.getloadavg()[0]
     with contextlib.ExitStack() as stack:
-        base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bw-long-play-")))
-        progress("starting jupyter lab")
-        server = harness.JupyterServer.start("lab", base)
-        stack.callback(server.stop)
-        playwright = stack.enter_context(sync_playwright())
-        browser = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=harness.CHROMIUM_ARGS
-        )
-        stack.callback(browser.close)
-        about = versions(browser)
+        server, browser, about = lab_and_chromium(stack, harness, chromium, "bw-long-play-")
         path = server.write_notebook("long-play.ipynb", memory.PLAYGROUND_CELL)
         with harness.notebook_page(browser, server, path, workspace="long-play") as view:
             progress(f"playing for {args.minutes:g} minutes")

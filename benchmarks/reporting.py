@@ -40,6 +40,27 @@ def reproduce_command(script: str) -> str:
     return f"cd {shlex.quote(str(ROOT))} && {shlex.quote(str(exe))} {relative}{args}"
 
 
+def lab_and_chromium(
+    stack: contextlib.ExitStack, harness: Any, chromium: str, prefix: str = "bw-bench-"
+) -> tuple[Any, Any, str]:
+    """A ``jupyter lab`` in a new temporary folder and a headless Chromium, both stopped when
+    ``stack`` closes: (server, browser, the versions line)."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=prefix)))
+    progress("starting jupyter lab")
+    server = harness.JupyterServer.start("lab", base)
+    stack.callback(server.stop)
+    playwright = stack.enter_context(sync_playwright())
+    browser = playwright.chromium.launch(
+        executable_path=chromium, headless=True, args=harness.CHROMIUM_ARGS
+    )
+    stack.callback(browser.close)
+    return server, browser, versions(browser)
+
+
 def versions(browser: Any) -> str:
     """The package, JupyterLab, the widget libraries, Playwright and Chromium, with versions."""
     from importlib.metadata import version
