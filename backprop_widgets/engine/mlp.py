@@ -256,7 +256,8 @@ class MLP(Files):
 
         Returns
         -------
-        list of float, one E per epoch done.
+        list of float, one E per epoch done: on the whole training set after the epoch, as
+        ``step(X, Y, …)`` computes it before its update (``loss(X, Y)`` to within rounding).
 
         Raises
         ------
