@@ -58,7 +58,6 @@ import json
 import math
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -68,6 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from reporting import (  # benchmarks/reporting.py
+    find_chromium,
     lab_and_chromium,
     load_module,
     progress,
@@ -638,9 +638,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
     args = parser.parse_args(argv)
 
-    chromium = shutil.which("chromium")
+    chromium = find_chromium()
     if chromium is None:
-        print("chromium is not installed; `make chromium` installs Debian's package")
         return 2
     harness = load_module("browser_harness")
 

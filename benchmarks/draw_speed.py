@@ -63,7 +63,6 @@ import json
 import math
 import os
 import platform
-import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -71,7 +70,14 @@ from pathlib import Path
 from typing import Any
 
 from browser_speed import Table, fmt, median, met, percentile  # benchmarks/
-from reporting import ROOT, lab_and_chromium, load_module, progress, reproduce_command
+from reporting import (
+    ROOT,
+    find_chromium,
+    lab_and_chromium,
+    load_module,
+    progress,
+    reproduce_command,
+)
 
 YOUR_OWN_TEST = ROOT / "tests" / "browser" / "test_your_own_in_lab.py"
 CELL = "import backprop_widgets as bw\npg = bw.Playground('xor')\npg"
@@ -423,9 +429,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
     args = parser.parse_args(argv)
 
-    chromium = shutil.which("chromium")
+    chromium = find_chromium()
     if chromium is None:
-        print("chromium is not installed; `make chromium` installs Debian's package")
         return 2
     harness = load_module("browser_harness")
     own = load_module("your_own_test", YOUR_OWN_TEST)  # its JS snippets and helpers

@@ -38,13 +38,13 @@ import argparse
 import contextlib
 import os
 import platform
-import shutil
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from reporting import (
+    find_chromium,
     lab_and_chromium,
     load_module,
     progress,
@@ -138,9 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--every", type=float, default=60.0, help="seconds between readings")
     args = parser.parse_args(argv)
 
-    chromium = shutil.which("chromium")
+    chromium = find_chromium()
     if chromium is None:
-        print("chromium is not installed; `make chromium` installs Debian's package")
         return 2
     harness = load_module("browser_harness")
     memory = load_module("memory_test", MEMORY_TEST_PATH)

@@ -40,6 +40,16 @@ def reproduce_command(script: str) -> str:
     return f"cd {shlex.quote(str(ROOT))} && {shlex.quote(str(exe))} {relative}{args}"
 
 
+def find_chromium() -> str | None:
+    """Debian's chromium, or None after saying how to install it."""
+    import shutil
+
+    path = shutil.which("chromium")
+    if path is None:
+        print("chromium is not installed; `make chromium` installs Debian's package")
+    return path
+
+
 def lab_and_chromium(
     stack: contextlib.ExitStack, harness: Any, chromium: str, prefix: str = "bw-bench-"
 ) -> tuple[Any, Any, str]:
