@@ -219,7 +219,7 @@ def backward_columns(layers: Layers, X: np.ndarray, Y: np.ndarray, arrays, dW, d
     L = len(weights)
     E = output_error(layers, arrays, Y)
     d = delta[L - 1]
-    if layers.squared:  # cross-entropy: δ = y − ŷ, no g′
+    if layers.squared:  # (under cross-entropy δ = y − ŷ already: no g′)
         g_prime_into[L - 1](z[L - 1], a[L - 1], tmp[L - 1])
         d *= tmp[L - 1]
     d *= 1.0 / X.shape[0]  # ∂E/∂z at the output, E averaged over the batch: −δ / N
@@ -290,11 +290,10 @@ def gradient_arrays(net) -> tuple[list, list, np.ndarray]:
     shapes = [W.shape for W in net.weights] + [b.shape for b in net.biases]
 
     def make():
-        flat = np.zeros(sum(math.prod(shape) for shape in shapes))
-        views, first = [], 0
-        for shape in shapes:
-            views.append(flat[first : first + math.prod(shape)].reshape(shape))
-            first += math.prod(shape)
+        sizes = [math.prod(shape) for shape in shapes]
+        flat = np.zeros(sum(sizes))
+        parts = np.split(flat, np.cumsum(sizes)[:-1])  # views
+        views = [part.reshape(shape) for part, shape in zip(parts, shapes)]
         L = len(net.weights)
         return views[:L], views[L:], flat
 
