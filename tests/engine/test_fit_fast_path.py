@@ -428,16 +428,36 @@ def test_fit_copies_the_parameters_once_per_call_not_per_epoch(monkeypatch):
     assert len(copies) == 3
 
 
-def test_diverging_fit_with_unseeded_shuffle_replays_its_own_orders():
+def test_diverging_fit_with_unseeded_shuffle_replays_its_own_orders(monkeypatch):
     """Without ``shuffle_seed`` the replay after divergence draws the epochs' orders again
-    from the generator's saved state: the parameters left and their loss are finite."""
+    from the generator's saved state, not from a new unseeded generator: it ends exactly where
+    the same run with that generator's seed ends. Unseeded generators are made deterministic
+    here (each new one gets the next seed), so the test neither depends on luck nor would pass
+    if the replay drew fresh orders."""
     rng = np.random.default_rng(9)
-    X, Y = rng.normal(size=(12, 2)) * 3.0, rng.uniform(size=(12, 1))
+    X, Y = rng.normal(size=(12, 2)), rng.uniform(size=(12, 1))
     spec = {"sizes": [2, 3, 1], "activation": "linear", "output_activation": "linear"}
+
+    def seeded_run(seed):
+        net = bw.MLP(**spec)
+        with pytest.raises(bw.DivergenceError) as raised:
+            net.fit(X, Y, 0.37, epochs=400, batch_size=3, shuffle=True, shuffle_seed=seed)
+        return net, raised.value
+
+    expected_net, expected = seeded_run(1007)
+    assert len(expected.history) >= 2, "the example must diverge after a few epochs"
+
+    real, seeds = np.random.default_rng, iter(range(1007, 2000))
+    monkeypatch.setattr(
+        np.random, "default_rng", lambda seed=None: real(next(seeds) if seed is None else seed)
+    )
     net = bw.MLP(**spec)
     with pytest.raises(bw.DivergenceError) as raised:
-        net.fit(X, Y, 2.0, epochs=400, batch_size=3, shuffle=True)
+        net.fit(X, Y, 0.37, epochs=400, batch_size=3, shuffle=True)
     error = raised.value
-    assert error.history and all(math.isfinite(E) for E in error.history)
+    assert error.history == expected.history
+    assert all(math.isfinite(E) for E in error.history)
     assert reference_all_finite(net.weights + net.biases)
+    for got, want in zip(net.weights + net.biases, expected_net.weights + expected_net.biases):
+        assert np.array_equal(got, want)
     assert math.isfinite(net.loss(X, Y))
