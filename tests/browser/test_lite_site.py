@@ -102,7 +102,7 @@ def test_the_lecture_runs_in_the_browser_kernel_and_its_playground_teaches(open_
     page.locator(f"{PLAYGROUND} .bw-lr-input input").click()
     page.keyboard.press("Control+A")
     page.keyboard.type("0.1")
-    page.keyboard.press("Tab")  # commits the box (in JupyterLite 0.5, Enter does not: README)
+    page.keyboard.press("Enter")  # the box sends on Enter itself (ipywidgets' Text did not here)
     assert wait_for(lecture, "pg.learning_rate", 0.1)
     page.locator(f"{PLAYGROUND} .bw-speed-input").focus()
     page.keyboard.press("Home")

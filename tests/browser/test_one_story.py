@@ -113,6 +113,69 @@ def test_the_eta_box_sets_eta_and_refuses_what_is_not_a_rate(playground):
     expect(page.locator(".bw-lr-input input")).to_have_value("0.5")
 
 
+def test_the_eta_box_sends_on_enter_or_tab_and_escape_takes_the_typing_back(playground):
+    page, kernel = playground.page, playground.kernel
+    kernel.run("pg.learning_rate = 0.5")
+    box = page.locator(".bw-lr-input input")
+    expect(box).to_have_value("0.5")
+
+    box.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0.3")
+    page.wait_for_timeout(300)
+    assert kernel.eval("pg.learning_rate") == 0.5  # typing alone sends nothing
+    page.keyboard.press("Escape")
+    expect(box).to_have_value("0.5")
+
+    page.keyboard.press("Control+A")
+    page.keyboard.type("0.3")
+    page.keyboard.press("Tab")  # leaving the box sends it
+    kernel.wait_for("pg.learning_rate", lambda rate: rate == 0.3)
+
+    kernel.run("pg.learning_rate = 0.05")  # Python's value is shown at once
+    expect(box).to_have_value("0.05")
+    type_text(page, ".bw-lr-input", "0.05")  # the same value again: nothing to refuse
+    expect(page.locator(".bw-message")).to_have_text("")
+
+
+def test_the_seed_box_sends_on_enter_clamps_and_keeps_its_value_for_what_is_no_number(
+    playground,
+):
+    page, kernel = playground.page, playground.kernel
+    box = page.locator(".bw-seed input")
+    if not box.is_visible():
+        page.get_by_text("Data, training mode and architecture").click()
+    before = kernel.eval("pg.settings.seed")
+    box.fill(str(before + 3))
+    box.press("Enter")
+    kernel.wait_for("pg.net.seed", lambda seed: seed == before + 3)
+    expect(page.locator(".bw-message")).to_contain_text(f"Seed {before + 3}: a new network")
+
+    box.fill("99999999999")  # past the largest seed: the largest seed, as BoundedIntText does
+    box.press("Enter")
+    kernel.wait_for("pg.settings.seed", lambda seed: seed == 2**31 - 1)
+    expect(box).to_have_value(str(2**31 - 1))
+
+    box.fill("")  # no number: the box shows the seed again and nothing is sent
+    box.press("Enter")
+    expect(box).to_have_value(str(2**31 - 1))
+    kernel.run(f"pg.settings.seed = {before}")
+    expect(box).to_have_value(str(before))
+
+
+def test_a_message_coming_or_going_does_not_move_the_diagram(playground):
+    page, kernel = playground.page, playground.kernel
+    diagram = page.locator(".bw-network")
+    kernel.run("pg.say('')")
+    expect(page.locator(".bw-message")).to_have_text("")
+    page.locator(".bw-play").scroll_into_view_if_needed()
+    without = diagram.bounding_box()
+    kernel.run("pg.say('Refused: a one-line message', True)")
+    expect(page.locator(".bw-message")).to_contain_text("one-line message")
+    assert diagram.bounding_box()["y"] == without["y"]
+    kernel.run("pg.say('')")
+
+
 def test_the_status_line_keeps_its_size_and_place_while_playing(playground):
     page, kernel = playground.page, playground.kernel
     status, diagram = page.locator(".bw-status"), page.locator(".bw-network")

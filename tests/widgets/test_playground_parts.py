@@ -185,3 +185,29 @@ def test_play_stopped_by_an_error_says_so_without_a_traceback():
 
     asyncio.run(play())
     assert not pg.playing and "Paused: ValueError" in pg.message.value
+
+
+def test_the_whole_number_box_clamps_to_its_range_like_bounded_int_text():
+    from backprop_widgets.widgets.playground.text_box import WholeNumberBox
+
+    box = WholeNumberBox(value=1, min=1, max=8)
+    assert (box.value, box.kind) == (1, "integer")
+    box.value = 12
+    assert box.value == 8
+    box.value = -3
+    assert box.value == 1
+
+
+def test_the_seed_and_eta_boxes_send_what_the_browser_commits():
+    """The boxes are the playground's own (they send on Enter in JupyterLite too); a value
+    from the browser goes through the same checks as before."""
+    pg = bw.Playground()
+    assert pg.seed_text.kind == "integer" and pg.seed_text.max == 2**31 - 1
+    assert pg.lr_input.kind == pg.hidden_text.kind == "text"
+    pg.seed_text.set_state({"value": 7})  # as a message from the browser sets it
+    assert pg.settings.seed == 7 and pg.net.seed == 7
+    pg.lr_input.set_state({"value": "0.125"})
+    assert pg.learning_rate == 0.125
+    pg.lr_input.set_state({"value": "1e9"})
+    assert pg.learning_rate == 0.125 and pg.lr_input.value == "0.125"
+    assert "Refused" in pg.message.value

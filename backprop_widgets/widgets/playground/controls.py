@@ -27,6 +27,7 @@ from .settings import (
     hidden_text,
 )
 from .speed_dial import SpeedDial
+from .text_box import TextBox, WholeNumberBox
 
 OWN_LABEL = "your data"  # the dataset menu's name of your own data
 LEARNING_RATE_PRESETS = ("0.01", "0.1", "0.5", "1", "3")
@@ -88,8 +89,8 @@ class Controls:
             "bw-lr",
         )  # fmt: skip
         self.lr_input = _hooked(
-            w.Text(
-                continuous_update=False, layout=w.Layout(width="7em"),
+            TextBox(
+                layout=w.Layout(width="7em"),
                 tooltip="η: type a number from 0.001 to 10 and press Enter",
             ),
             "bw-lr-input",
@@ -140,12 +141,11 @@ class Controls:
             style=narrow,
             continuous_update=False,
         )
-        self.hidden_text = w.Text(
+        self.hidden_text = TextBox(
             value=hidden_text(settings.hidden),
             description="hidden layers",
+            description_width=narrow["description_width"],
             placeholder="e.g. 4, 3",
-            continuous_update=False,
-            style=narrow,
         )
         self.hidden_text.add_class("bw-architecture")
         self.add_layer_button = w.Button(description="+ layer", layout=w.Layout(width="auto"))
@@ -160,9 +160,13 @@ class Controls:
             style=narrow,
         )  # fmt: skip
         self.loss_select.add_class("bw-loss-choice")
-        self.seed_text = w.BoundedIntText(
-            min=0, max=MAX_SEED, description="seed", style=narrow, layout=w.Layout(width="220px")
-        )
+        self.seed_text = _hooked(
+            WholeNumberBox(
+                min=0, max=MAX_SEED, description="seed",
+                description_width=narrow["description_width"], layout=w.Layout(width="220px"),
+            ),
+            "bw-seed",
+        )  # fmt: skip
         self.file_text = w.Text(
             value="playground.json",
             description="file",
@@ -174,9 +178,9 @@ class Controls:
             w.FileUpload(accept=".csv,text/csv", multiple=False, description="CSV…"), "bw-upload"
         )
         self.upload.tooltip = "Your data: a CSV of numbers, inputs first, targets last"
-        self.upload_outputs = w.BoundedIntText(
-            value=1, min=1, max=MAX_NEURONS, description="target columns", style=narrow,
-            layout=w.Layout(width="190px"),
+        self.upload_outputs = WholeNumberBox(
+            value=1, min=1, max=MAX_NEURONS, description="target columns",
+            description_width=narrow["description_width"], layout=w.Layout(width="190px"),
         )  # fmt: skip
         self.save_button = _button("Save", "save", "bw-save")
         self.load_button = _button("Load", "folder-open", "bw-load")

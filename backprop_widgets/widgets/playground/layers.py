@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import ipywidgets as w
-
 from ...engine import validation as check
 from .settings import Settings, hidden_text, parse_hidden
+from .text_box import TextBox
 
 
 class HiddenLayers:
@@ -19,13 +18,13 @@ class HiddenLayers:
     Parameters
     ----------
     settings : Settings
-    text : Text
+    text : TextBox
         The ``.bw-architecture`` box, "4, 3"; it always shows ``settings.hidden``.
     refuse : callable
         Shows why an edit was refused.
     """
 
-    def __init__(self, settings: Settings, text: w.Text, refuse: Callable[[str], None]) -> None:
+    def __init__(self, settings: Settings, text: TextBox, refuse: Callable[[str], None]) -> None:
         self.settings, self.text, self._refuse = settings, text, refuse
         self._writing = False
         text.observe(self._on_text, "value")

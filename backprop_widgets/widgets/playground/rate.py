@@ -11,6 +11,7 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from .settings import SettingError, Settings, typed_learning_rate
+from .text_box import TextBox
 
 
 def rate_text(value: float) -> str:
@@ -24,7 +25,7 @@ class LearningRateBox:
     Parameters
     ----------
     settings : Settings
-    text : Text
+    text : TextBox
         The ``.bw-lr-input`` box; it always shows η.
     presets : list of Button
         Each sets η to the number it shows.
@@ -35,7 +36,7 @@ class LearningRateBox:
     def __init__(
         self,
         settings: Settings,
-        text: w.Text,
+        text: TextBox,
         presets: list[w.Button],
         say: Callable[[str, bool], None],
     ) -> None:
