@@ -34,7 +34,7 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 test: $(VENV)/.installed-test chromium
-	$(BIN)/ruff check backprop_widgets tests benchmarks
+	$(BIN)/ruff check backprop_widgets tests benchmarks notebooks lite
 	$(BIN)/lint-imports
 	$(MAKE) binder-check
 	$(MAKE) kernel-check

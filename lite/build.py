@@ -255,11 +255,15 @@ def size_mb(folder: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pyodide", choices=("self", "cdn"), default="self",
-                        help="self: host Pyodide in the site (default); cdn: the official CDN's")  # fmt: skip
+    parser.add_argument(
+        "--pyodide", choices=("self", "cdn"), default="self",
+        help="self: host Pyodide in the site (default); cdn: the official CDN's",
+    )  # fmt: skip
     parser.add_argument("--output", type=Path, default=REPO / "build" / "lite")
-    parser.add_argument("--cache", type=Path, default=REPO / "build" / "lite-cache",
-                        help="downloads kept between builds (each checked again on every build)")  # fmt: skip
+    parser.add_argument(
+        "--cache", type=Path, default=REPO / "build" / "lite-cache",
+        help="downloads kept between builds (each checked again on every build)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     started = time.monotonic()
