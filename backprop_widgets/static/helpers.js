@@ -4,10 +4,15 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 
+// An element's attributes set from an object; the element is returned.
+const setAttributes = (node, attrs) => {
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+};
+
 // An SVG element with attributes, appended to parent when one is given.
 const make = (tag, attrs = {}, parent = null) => {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  const node = setAttributes(document.createElementNS(SVG, tag), attrs);
   if (parent) parent.appendChild(node);
   return node;
 };
@@ -49,9 +54,10 @@ const numberText = (v) => {
   return text.replace(/^-/, "−");
 };
 
-// An axis label: three significant digits, or e-notation with `decimals` digits after the point.
+// An axis label: three significant digits, or e-notation with `decimals` digits after the point;
+// a true minus sign.
 const tickText = (v, decimals = 1) =>
-  !Number.isFinite(v) ? "—" : v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? scientific(v, decimals) : String(+v.toPrecision(3));
+  !Number.isFinite(v) ? "—" : v === 0 ? "0" : Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? scientific(v, decimals) : String(+v.toPrecision(3)).replace(/^-/, "−");
 
 // About `count` round values (1, 2 or 5 × a power of ten apart) from lo to hi. The last may lie
 // past hi by slack(unit), which forgives rounding in the running sum.
@@ -62,6 +68,74 @@ function niceTicks(lo, hi, count = 5, slack = (unit) => unit * 1e-9) {
   const ticks = [];
   for (let t = Math.ceil(lo / unit) * unit; t <= hi + slack(unit); t += unit) ticks.push(+t.toPrecision(12));
   return ticks;
+}
+
+// The size, in an SVG's own units, at which its text is as large on screen as the HTML around
+// it, whatever the SVG's scale: the CSS font size times the viewBox width over the width on
+// screen. Set as --bw-svg-text, which tick and axis labels use (widgets.css). An SVG not shown
+// (in a hidden tab) has no width yet: then the CSS size itself.
+function svgTextSize(svg) {
+  const px = parseFloat(getComputedStyle(svg).fontSize) || 12;
+  const width = svg.getBoundingClientRect().width;
+  const view = svg.viewBox.baseVal;
+  const units = width && view && view.width ? (px * view.width) / width : px;
+  const size = `${units.toFixed(2)}px`; // set only when it changes: a redraw per frame while playing
+  if (svg.style.getPropertyValue("--bw-svg-text") !== size) svg.style.setProperty("--bw-svg-text", size);
+  if (svg.dataset.drawnWidth !== String(Math.round(width))) svg.dataset.drawnWidth = String(Math.round(width));
+  return units;
+}
+
+// A plot's box in an SVG of W × H units whose text is u units high: on the left room for the
+// y tick labels (and the y axis's name when `named`), below for the x tick labels and the x
+// axis's name. With it, where those texts go (their baselines and the name's centre).
+function plotBox(W, H, u, yLabels, { named = true, right = 14, top = 12 } = {}) {
+  const chars = Math.max(1, ...yLabels.map((text) => text.length));
+  const x0 = Math.ceil((named ? 1.5 * u : 0) + 0.6 * u * chars + 12);
+  const y0 = H - Math.ceil(2.5 * u + 8);
+  return {
+    x0, x1: W - right, y0, y1: Math.max(top, Math.ceil(0.5 * u)),
+    xTickY: y0 + 5 + u, xNameY: H - 0.3 * u, yTickX: x0 - 8, yNameX: 0.75 * u, lift: 0.35 * u,
+  };
+}
+
+// Calls redraw() when an SVG's width on screen is no longer the one it was drawn for (which
+// svgTextSize records): a tab shown, the window or the column resized. watch(svg) each SVG a
+// draw makes; stop() is the view's clean-up.
+function redrawOnResize(redraw) {
+  const observer = new ResizeObserver((entries) => {
+    for (const { target, contentRect } of entries) {
+      if (Math.round(contentRect.width) !== Number(target.dataset.drawnWidth ?? -1)) redraw();
+    }
+  });
+  let watched = null;
+  return {
+    watch(svg) {
+      if (svg === watched) return;
+      if (watched) observer.unobserve(watched);
+      observer.observe(svg);
+      watched = svg;
+    },
+    stop: () => observer.disconnect(),
+  };
+}
+
+// Tick labels (tickText) with as many decimals in e-notation as it takes to tell each tick
+// exactly: 1.5 × 10⁴, never 2 × 10⁴ for 15000; at least `decimals`.
+function tickLabels(ticks, decimals = 1) {
+  let d = decimals;
+  while (d < 4 && ticks.some((t) => t !== 0 && Number(t.toExponential(d)) !== t)) d++;
+  return ticks.map((t) => tickText(t, d));
+}
+
+// About `count` ticks from lo to hi (niceTicks) and their labels (`label(ticks)`, tickLabels
+// by default); fewer where the labels, u units high, would not fit side by side in `width` units.
+function fittedTicks(lo, hi, width, u, { count = 5, slack = undefined, label = tickLabels } = {}) {
+  for (let n = count; ; n--) {
+    const ticks = niceTicks(lo, hi, n, slack);
+    const labels = label(ticks);
+    const widest = Math.max(0, ...labels.map((label) => label.length)) * 0.6 * u;
+    if (n <= 2 || ticks.length * (widest + u) <= width) return { ticks, labels };
+  }
 }
 
 // Many model changes, one redraw: schedule() asks for draw() on the next animation frame unless

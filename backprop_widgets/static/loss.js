@@ -5,11 +5,13 @@
 
 const W = 480;
 const H = 260;
-const PAD = { left: 62, right: 16, top: 16, bottom: 40 };
 
-// Loss axes keep their own style: e-notation without decimals, ticks at most 1e-12 past the end.
+// Loss axes keep their own style: e-notation with no more decimals than the ticks need, ticks at
+// most 1e-12 past the end.
 const lossTick = (v) => tickText(v, 0);
-const lossTicks = (lo, hi) => niceTicks(lo, hi, 5, () => 1e-12);
+const LOSS_SLACK = () => 1e-12;
+// Epochs are whole numbers: written out (15000) below a million.
+const EPOCH_TICKS = { slack: LOSS_SLACK, label: (ticks) => ticks.map((t) => (t < 1e6 ? String(t) : tickText(t, 1))) };
 
 // A curve as one flat Float64Array [epoch0, E0, epoch1, E1, …]: the head Python sent whole,
 // then the tail of points added since (binary buffers of float64 pairs).
@@ -39,15 +41,13 @@ function render({ model, el }) {
   const svg = make("svg", { viewBox: `0 0 ${W} ${H}`, class: "bw-loss-svg", role: "img" });
   root.appendChild(svg);
 
-  const x0 = PAD.left;
-  const x1 = W - PAD.right;
-  const y0 = H - PAD.bottom;
-  const y1 = PAD.top;
+  // The axes and their texts, laid out for the text's size on screen (plotBox) with the ticks.
   const ticks = make("g", { class: "bw-ticks" }, svg);
-  make("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "bw-axis" }, svg);
-  make("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "bw-axis" }, svg);
-  make("text", { x: (x0 + x1) / 2, y: H - 6, class: "bw-axis-label" }, svg).textContent = "epoch";
-  const empty = make("text", { x: (x0 + x1) / 2, y: (y0 + y1) / 2, class: "bw-axis-label" }, svg);
+  const xAxis = make("line", { class: "bw-axis" }, svg);
+  const yAxis = make("line", { class: "bw-axis" }, svg);
+  const xName = make("text", { class: "bw-axis-label" }, svg);
+  xName.textContent = "epoch";
+  const empty = make("text", { x: W / 2, y: H / 2, class: "bw-axis-label" }, svg);
   empty.textContent = "Press play or step to start training";
   const names = ["train", "test"];
   const paths = names.map((name) => make("path", { class: `bw-curve bw-curve-${name}` }, svg));
@@ -59,21 +59,31 @@ function render({ model, el }) {
   });
   let axes = ""; // the range the ticks were drawn for
 
-  function drawTicks(xmin, xmax, ymin, ymax, log, sx, sy) {
-    const range = `${xmin} ${xmax} ${ymin} ${ymax} ${log}`;
+  // The plot's box for the y ticks of this range and text u units high.
+  function layout(ymin, ymax, log, u) {
+    const yticks = log ? Array.from({ length: ymax - ymin + 1 }, (_, k) => ymin + k) : niceTicks(ymin, ymax, 5, LOSS_SLACK);
+    const labels = log ? yticks.map((t) => `1e${t}`) : tickLabels(yticks, 0);
+    return { yticks, labels, ...plotBox(W, H, u, labels, { named: false, right: 16, top: 16 }) };
+  }
+
+  function drawTicks(xmin, xmax, plot, sx, sy, u) {
+    const range = `${xmin} ${xmax} ${plot.labels} ${u.toFixed(1)}`;
     if (range === axes) return;
     axes = range;
+    const { x0, x1, y0, y1 } = plot;
+    setAttributes(xAxis, { x1: x0, y1: y0, x2: x1, y2: y0 });
+    setAttributes(yAxis, { x1: x0, y1: y0, x2: x0, y2: y1 });
+    setAttributes(xName, { x: (x0 + x1) / 2, y: plot.xNameY });
     ticks.replaceChildren();
-    for (const t of lossTicks(xmin, xmax)) {
+    const epochs = fittedTicks(xmin, xmax, x1 - x0, u, EPOCH_TICKS);
+    epochs.ticks.forEach((t, k) => {
       make("line", { x1: sx(t), y1: y0, x2: sx(t), y2: y0 + 5, class: "bw-axis" }, ticks);
-      make("text", { x: sx(t), y: y0 + 18, class: "bw-tick" }, ticks).textContent = lossTick(t);
-    }
-    const yticks = log ? Array.from({ length: ymax - ymin + 1 }, (_, k) => ymin + k) : lossTicks(ymin, ymax);
-    for (const t of yticks) {
+      make("text", { x: sx(t), y: plot.xTickY, class: "bw-tick" }, ticks).textContent = epochs.labels[k];
+    });
+    plot.yticks.forEach((t, k) => {
       make("line", { x1: x0, y1: sy(t), x2: x1, y2: sy(t), class: "bw-grid" }, ticks);
-      const label = make("text", { x: x0 - 6, y: sy(t) + 4, class: "bw-tick bw-tick-y" }, ticks);
-      label.textContent = log ? `1e${t}` : lossTick(t);
-    }
+      make("text", { x: plot.yTickX, y: sy(t) + plot.lift, class: "bw-tick bw-tick-y" }, ticks).textContent = plot.labels[k];
+    });
   }
 
   function draw() {
@@ -102,8 +112,9 @@ function render({ model, el }) {
       }
     }
     svg.setAttribute("aria-label", count ? "Loss curve" : "Loss curve: no epochs yet");
+    const u = svgTextSize(svg);
     empty.style.display = count ? "none" : "";
-    ticks.style.display = count ? "" : "none";
+    for (const part of [ticks, xAxis, yAxis, xName]) part.style.display = count ? "" : "none";
     legend.style.visibility = count ? "" : "hidden";
     if (!count) {
       paths.forEach((path) => path.removeAttribute("d"));
@@ -117,9 +128,11 @@ function render({ model, el }) {
       ymin -= log ? 1 : 0;
       ymax += log ? 1 : Math.abs(ymax) * 0.1 + 1e-3;
     }
+    const plot = layout(ymin, ymax, log, u);
+    const { x0, x1, y0, y1 } = plot;
     const sx = (x) => x0 + ((x - xmin) / (xmax - xmin)) * (x1 - x0);
     const sy = (y) => y0 - ((y - ymin) / (ymax - ymin)) * (y0 - y1);
-    drawTicks(xmin, xmax, ymin, ymax, log, sx, sy);
+    drawTicks(xmin, xmax, plot, sx, sy, u);
     series.forEach((s, n) => {
       const parts = [];
       let last = -1;
@@ -153,8 +166,13 @@ function render({ model, el }) {
   }
   model.on("change:log_scale", schedule);
   for (const name of ["title", "accuracy", "accuracy_text"]) model.on(`change:${name}`, schedule);
+  const resizes = redrawOnResize(schedule);
+  resizes.watch(svg);
   draw();
-  return cancel;
+  return () => {
+    cancel();
+    resizes.stop();
+  };
 }
 
 export default { render };

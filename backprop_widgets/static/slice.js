@@ -3,7 +3,6 @@
 
 const W = 480;
 const H = 280;
-const PAD = { left: 72, right: 18, top: 14, bottom: 44 };
 const STRIP = 24; // px above the θ axis kept free of the curve for the step arrow
 const MIN_ARROW = 22; // px: a step shorter than this on screen is drawn this long, dashed
 let widgets = 0; // for ids that stay unique with several views on one page
@@ -36,10 +35,6 @@ function render({ model, el }) {
     const label = model.get("label");
     const thetas = model.get("thetas");
     const errors = model.get("errors");
-    const x0 = PAD.left;
-    const x1 = W - PAD.right;
-    const y0 = H - PAD.bottom;
-    const y1 = PAD.top;
     const instanceShown = model.get("instance");
     if (instanceShown >= 0) root.dataset.instance = String(instanceShown);
     else delete root.dataset.instance;
@@ -80,6 +75,11 @@ function render({ model, el }) {
     ymax += ypad;
     const xmin = thetas[0];
     const xmax = thetas[thetas.length - 1];
+    const yticks = niceTicks(ymin, ymax, 4);
+    const ylabels = tickLabels(yticks);
+    const u = svgTextSize(svg);
+    const box = plotBox(W, H, u, ylabels, { right: 18, top: 14 });
+    const { x0, x1, y0, y1 } = box;
     const sx = (x) => x0 + ((x - xmin) / (xmax - xmin)) * (x1 - x0);
     const sy = (y) => y0 - STRIP - ((y - ymin) / (ymax - ymin)) * (y0 - STRIP - y1);
     svg.setAttribute(
@@ -89,18 +89,19 @@ function render({ model, el }) {
 
     const clip = make("clipPath", { id }, make("defs", {}, svg));
     make("rect", { x: x0, y: y1, width: x1 - x0, height: y0 - STRIP - y1 }, clip);
-    for (const t of niceTicks(ymin, ymax, 4)) {
+    yticks.forEach((t, k) => {
       make("line", { x1: x0, y1: sy(t), x2: x1, y2: sy(t), class: "bw-grid" }, svg);
-      make("text", { x: x0 - 6, y: sy(t) + 4, class: "bw-tick bw-tick-y" }, svg).textContent = tickText(t);
-    }
-    for (const t of niceTicks(xmin, xmax, 7)) {
+      make("text", { x: box.yTickX, y: sy(t) + box.lift, class: "bw-tick bw-tick-y" }, svg).textContent = ylabels[k];
+    });
+    const xticks = fittedTicks(xmin, xmax, x1 - x0, u, { count: 7 });
+    xticks.ticks.forEach((t, k) => {
       make("line", { x1: sx(t), y1: y0, x2: sx(t), y2: y0 + 5, class: "bw-axis" }, svg);
-      make("text", { x: sx(t), y: y0 + 18, class: "bw-tick" }, svg).textContent = tickText(t);
-    }
+      make("text", { x: sx(t), y: box.xTickY, class: "bw-tick" }, svg).textContent = xticks.labels[k];
+    });
     make("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "bw-axis" }, svg);
     make("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "bw-axis" }, svg);
-    make("text", { x: (x0 + x1) / 2, y: H - 6, class: "bw-axis-label bw-slice-axis-theta" }, svg).textContent = label;
-    make("text", { x: 14, y: (y0 + y1) / 2 + 5, class: "bw-axis-label bw-slice-axis-e" }, svg).textContent = "E";
+    make("text", { x: (x0 + x1) / 2, y: box.xNameY, class: "bw-axis-label bw-slice-axis-theta" }, svg).textContent = label;
+    make("text", { x: box.yNameX, y: (y0 + y1) / 2 + box.lift, class: "bw-axis-label bw-slice-axis-e" }, svg).textContent = "E";
 
     const plot = make("g", { "clip-path": `url(#${id})` }, svg);
     let d = "";
@@ -156,8 +157,13 @@ function render({ model, el }) {
   for (const name of ["thetas", "errors", "theta", "error", "slope", "step", "error_after", "learning_rate", "weight", "label", "message", "data_label", "step_label", "instance", "legend"]) {
     model.on(`change:${name}`, schedule);
   }
+  const resizes = redrawOnResize(schedule);
+  resizes.watch(svg);
   draw();
-  return cancel;
+  return () => {
+    cancel();
+    resizes.stop();
+  };
 }
 
 export default { render };

@@ -90,29 +90,36 @@ function paint(bytes, size, offset = 0) {
   return canvas;
 }
 
+// The plot's box in an SVG of W × H units, for the y range's tick labels and text drawn at
+// the page's size (plotBox).
+function boxFor(svg, W, H, [ylo, yhi], right) {
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  const u = svgTextSize(svg);
+  return { u, ...plotBox(W, H, u, tickLabels(niceTicks(ylo, yhi)), { right }) };
+}
+
 // Axes of a plot area: ticks and labels in data units.
-function axes(svg, box, sx, sy, [xlo, xhi], [ylo, yhi], [xlabel, ylabel], H) {
+function axes(svg, box, sx, sy, [xlo, xhi], [ylo, yhi], [xlabel, ylabel]) {
   const { x0, x1, y0, y1 } = box;
-  for (const t of niceTicks(xlo, xhi)) {
+  const xticks = fittedTicks(xlo, xhi, x1 - x0, box.u);
+  xticks.ticks.forEach((t, k) => {
     make("line", { x1: sx(t), y1: y0, x2: sx(t), y2: y0 + 5, class: "bw-axis" }, svg);
-    make("text", { x: sx(t), y: y0 + 18, class: "bw-tick" }, svg).textContent = tickText(t);
-  }
-  for (const t of niceTicks(ylo, yhi)) {
-    make("line", { x1: x0 - 5, y1: sy(t), x2: x0, y2: sy(t), class: "bw-axis" }, svg);
-    make("text", { x: x0 - 8, y: sy(t) + 4, class: "bw-tick bw-tick-y" }, svg).textContent = tickText(t);
-  }
+    make("text", { x: sx(t), y: box.xTickY, class: "bw-tick" }, svg).textContent = xticks.labels[k];
+  });
+  const yticks = niceTicks(ylo, yhi);
+  tickLabels(yticks).forEach((label, k) => {
+    make("line", { x1: x0 - 5, y1: sy(yticks[k]), x2: x0, y2: sy(yticks[k]), class: "bw-axis" }, svg);
+    make("text", { x: box.yTickX, y: sy(yticks[k]) + box.lift, class: "bw-tick bw-tick-y" }, svg).textContent = label;
+  });
   make("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "bw-axis" }, svg);
   make("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "bw-axis" }, svg);
-  make("text", { x: (x0 + x1) / 2, y: H - 4, class: "bw-axis-label" }, svg).textContent = xlabel;
-  make("text", { x: 12, y: (y0 + y1) / 2 + 4, class: "bw-axis-label" }, svg).textContent = ylabel;
+  make("text", { x: (x0 + x1) / 2, y: box.xNameY, class: "bw-axis-label" }, svg).textContent = xlabel;
+  make("text", { x: box.yNameX, y: (y0 + y1) / 2 + box.lift, class: "bw-axis-label" }, svg).textContent = ylabel;
 }
 
 function drawPlane(model, svg) {
-  const W = 400;
-  const H = 390;
-  const box = { x0: 54, x1: W - 12, y0: H - 44, y1: 12 };
-  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const [ax, bx, ay, by] = model.get("extent");
+  const box = boxFor(svg, 400, 390, [ay, by], 12);
   const sx = (x) => box.x0 + ((x - ax) / (bx - ax)) * (box.x1 - box.x0);
   const sy = (y) => box.y0 - ((y - ay) / (by - ay)) * (box.y0 - box.y1);
   const size = model.get("grid_size");
@@ -154,7 +161,7 @@ function drawPlane(model, svg) {
       }
     });
   }
-  axes(svg, box, sx, sy, [ax, bx], [ay, by], model.get("input_labels"), H);
+  axes(svg, box, sx, sy, [ax, bx], [ay, by], model.get("input_labels"));
   return plotArea(box, [ax, bx, ay, by]);
 }
 
@@ -169,10 +176,6 @@ function plotArea(box, [ax, bx, ay, by]) {
 }
 
 function drawLine(model, svg) {
-  const W = 480;
-  const H = 300;
-  const box = { x0: 54, x1: W - 14, y0: H - 44, y1: 12 };
-  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const [ax, bx] = model.get("extent");
   const curve = model.get("curve");
   const train = model.get("train");
@@ -181,12 +184,13 @@ function drawLine(model, svg) {
   let [ay, by] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
   const pad = Math.max((by - ay) * 0.08, 1e-3);
   [ay, by] = [ay - pad, by + pad];
+  const box = boxFor(svg, 480, 300, [ay, by], 14);
   const sx = (x) => box.x0 + ((x - ax) / (bx - ax)) * (box.x1 - box.x0);
   const sy = (y) => box.y0 - ((y - ay) / (by - ay)) * (box.y0 - box.y1);
   for (const t of niceTicks(ay, by)) {
     make("line", { x1: box.x0, y1: sy(t), x2: box.x1, y2: sy(t), class: "bw-grid" }, svg);
   }
-  axes(svg, box, sx, sy, [ax, bx], [ay, by], [model.get("input_labels")[0], "y"], H);
+  axes(svg, box, sx, sy, [ax, bx], [ay, by], [model.get("input_labels")[0], "y"]);
   make("path", { d: pathOf(curve, sx, sy), class: "bw-surface-fit" }, svg);
   const points = make("g", { class: "bw-surface-points" }, svg);
   for (const [set, data] of [["train", train], ["test", test]]) {
@@ -470,6 +474,7 @@ function render({ model, el }) {
     );
     root.appendChild(svg);
     const area = (kind === "2d" ? drawPlane : drawLine)(model, svg);
+    resizes.watch(svg);
     if (model.get("drawable")) {
       svg.classList.add("bw-surface-drawable");
       drawGestures(model, svg, area, state);
@@ -480,13 +485,17 @@ function render({ model, el }) {
     thumbnails(model, root);
   }
   const { schedule, cancel } = frameScheduler(draw);
+  const resizes = redrawOnResize(schedule);
   state.redraw = schedule;
   model.on("change:updates", schedule);
   model.on("change:draw_message", schedule);
   model.on("change:draw_error", schedule);
   model.on("change:drawable", schedule);
   draw();
-  return cancel;
+  return () => {
+    cancel();
+    resizes.stop();
+  };
 }
 
 export default { render };

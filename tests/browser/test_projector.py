@@ -6,6 +6,7 @@ screen, after the diagram's scaling).
 """
 
 import pytest
+from playwright.sync_api import expect
 
 PROJECTOR = {"width": 1280, "height": 720}
 CELL = "import backprop_widgets as bw\npg = bw.Playground()\npg"
@@ -76,6 +77,48 @@ def test_every_text_in_the_playground_is_at_least_14_px(projector):
     assert len(sizes) > 40  # the diagram's labels, the controls, the status, the derivation
     small = [entry for entry in sizes if entry["size"] < 14]
     assert not small, small[:10]
+
+
+# The tick labels of every plot in the shown tab that overlap one another (their boxes on screen).
+OVERLAPPING_TICKS_JS = """() => {
+  const clashes = [];
+  for (const svg of document.querySelectorAll('.bw-views svg')) {
+    if (!svg.getClientRects().length) continue;
+    const boxes = [...svg.querySelectorAll('.bw-tick')].map((t) => [t.textContent, t.getBoundingClientRect()]);
+    boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+      if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom) clashes.push([a, b]);
+    }));
+  }
+  return clashes;
+}"""
+
+
+@pytest.mark.parametrize("tab", ["Loss", "E(θ)", "ŷ(x)"])
+def test_every_tab_beside_the_diagram_draws_its_text_at_14_px_or_more(projector, tab, screenshot):
+    """The plots scale with their column; their tick and axis labels are drawn at the page's
+    text size whatever that scale, their ticks thinned so the labels do not overlap."""
+    page = projector.page
+    if tab == "Loss":  # a curve of thousands of epochs: five-digit tick labels
+        page.locator(".bw-play").click()
+        page.wait_for_function(
+            "() => Number(document.querySelector('.bw-network').dataset.epoch) >= 2000"
+        )
+        page.locator(".bw-play").click()
+        expect(page.locator(".bw-play")).not_to_contain_text("Pause")
+    page.locator(".bw-views .lm-TabBar-tab", has_text=tab).click()
+    page.locator(".bw-views .widget-tab-contents > :not(.lm-mod-hidden) svg .bw-tick").first.wait_for()
+    page.wait_for_timeout(300)  # the redraw for the tab's width on screen
+    sizes = page.evaluate(TEXT_SIZES_JS)
+    ticks = [entry for entry in sizes if "bw-tick" in str(entry["where"])]
+    assert len(ticks) >= 4, sizes
+    small = [entry for entry in sizes if entry["size"] < 14]
+    assert not small, small[:10]
+    assert page.evaluate(OVERLAPPING_TICKS_JS) == []
+    if tab == "ŷ(x)":  # the plane and its legend fit the tab: nothing to scroll to
+        contents = box(page, ".bw-views .widget-tab-contents")
+        legend = box(page, ".bw-views .bw-surface-legend")
+        assert legend["y"] + legend["height"] <= contents["y"] + contents["height"] + 1
+    screenshot(projector, suffix=f"tab-{tab}")
 
 
 def test_text_follows_presentation_mode(projector):
