@@ -73,10 +73,11 @@ function niceTicks(lo, hi, count = 5, slack = (unit) => unit * 1e-9) {
 // The size, in an SVG's own units, at which its text is as large on screen as the HTML around
 // it, whatever the SVG's scale: the CSS font size times the viewBox width over the width on
 // screen. Set as --bw-svg-text, which tick and axis labels use (widgets.css). An SVG not shown
-// (in a hidden tab) has no width yet: then the CSS size itself.
-function svgTextSize(svg) {
+// (in a hidden tab) has no width yet: then the CSS size itself. `width` is the SVG's width on
+// screen when the caller measured it already (before taking the old drawing down, so that no
+// layout of a half-built view moves the page's scroll).
+function svgTextSize(svg, width = svg.getBoundingClientRect().width) {
   const px = parseFloat(getComputedStyle(svg).fontSize) || 12;
-  const width = svg.getBoundingClientRect().width;
   const view = svg.viewBox.baseVal;
   const units = width && view && view.width ? (px * view.width) / width : px;
   const size = `${units.toFixed(2)}px`; // set only when it changes: a redraw per frame while playing

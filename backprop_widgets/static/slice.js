@@ -30,6 +30,9 @@ function render({ model, el }) {
   el.appendChild(root);
 
   function draw() {
+    // The plot's width, measured before the old drawing goes: laying out the half-built view
+    // would shorten the scrolled tab it is in, and the tab would jump.
+    const width = svg.getBoundingClientRect().width || undefined;
     svg.replaceChildren();
     legend.replaceChildren();
     const label = model.get("label");
@@ -77,7 +80,7 @@ function render({ model, el }) {
     const xmax = thetas[thetas.length - 1];
     const yticks = niceTicks(ymin, ymax, 4);
     const ylabels = tickLabels(yticks);
-    const u = svgTextSize(svg);
+    const u = svgTextSize(svg, width);
     const box = plotBox(W, H, u, ylabels, { right: 18, top: 14 });
     const { x0, x1, y0, y1 } = box;
     const sx = (x) => x0 + ((x - xmin) / (xmax - xmin)) * (x1 - x0);

@@ -92,9 +92,9 @@ function paint(bytes, size, offset = 0) {
 
 // The plot's box in an SVG of W × H units, for the y range's tick labels and text drawn at
 // the page's size (plotBox).
-function boxFor(svg, W, H, [ylo, yhi], right) {
+function boxFor(svg, W, H, [ylo, yhi], right, width) {
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  const u = svgTextSize(svg);
+  const u = svgTextSize(svg, width);
   return { u, ...plotBox(W, H, u, tickLabels(niceTicks(ylo, yhi)), { right }) };
 }
 
@@ -117,9 +117,9 @@ function axes(svg, box, sx, sy, [xlo, xhi], [ylo, yhi], [xlabel, ylabel]) {
   make("text", { x: box.yNameX, y: (y0 + y1) / 2 + box.lift, class: "bw-axis-label" }, svg).textContent = ylabel;
 }
 
-function drawPlane(model, svg) {
+function drawPlane(model, svg, width) {
   const [ax, bx, ay, by] = model.get("extent");
-  const box = boxFor(svg, 400, 390, [ay, by], 12);
+  const box = boxFor(svg, 400, 390, [ay, by], 12, width);
   const sx = (x) => box.x0 + ((x - ax) / (bx - ax)) * (box.x1 - box.x0);
   const sy = (y) => box.y0 - ((y - ay) / (by - ay)) * (box.y0 - box.y1);
   const size = model.get("grid_size");
@@ -175,7 +175,7 @@ function plotArea(box, [ax, bx, ay, by]) {
   };
 }
 
-function drawLine(model, svg) {
+function drawLine(model, svg, width) {
   const [ax, bx] = model.get("extent");
   const curve = model.get("curve");
   const train = model.get("train");
@@ -184,7 +184,7 @@ function drawLine(model, svg) {
   let [ay, by] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
   const pad = Math.max((by - ay) * 0.08, 1e-3);
   [ay, by] = [ay - pad, by + pad];
-  const box = boxFor(svg, 480, 300, [ay, by], 14);
+  const box = boxFor(svg, 480, 300, [ay, by], 14, width);
   const sx = (x) => box.x0 + ((x - ax) / (bx - ax)) * (box.x1 - box.x0);
   const sy = (y) => box.y0 - ((y - ay) / (by - ay)) * (box.y0 - box.y1);
   for (const t of niceTicks(ay, by)) {
@@ -447,8 +447,12 @@ function render({ model, el }) {
   const state = { target: NaN, erasing: false, dragging: false, redraw: () => {} };
   function draw() {
     if (state.dragging) return; // the point being dragged stays under the pointer
-    root.replaceChildren();
+    // The plot's width now, measured before the old drawing goes: laying out the half-built
+    // view would shorten the scrolled tab it is in, and the tab would jump.
     const kind = model.get("kind");
+    const old = root.querySelector(`.bw-surface-svg-${kind}`);
+    const width = old ? old.getBoundingClientRect().width : undefined;
+    root.replaceChildren();
     root.dataset.kind = kind;
     root.dataset.updates = String(model.get("updates"));
     const byClass = model.get("classes") > 0;
@@ -473,7 +477,7 @@ function render({ model, el }) {
       `${titles[kind]}: ${model.get("train").length} training and ${model.get("test").length} test instances`,
     );
     root.appendChild(svg);
-    const area = (kind === "2d" ? drawPlane : drawLine)(model, svg);
+    const area = (kind === "2d" ? drawPlane : drawLine)(model, svg, width);
     resizes.watch(svg);
     if (model.get("drawable")) {
       svg.classList.add("bw-surface-drawable");

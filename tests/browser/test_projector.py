@@ -84,9 +84,11 @@ OVERLAPPING_TICKS_JS = """() => {
   const clashes = [];
   for (const svg of document.querySelectorAll('.bw-views svg')) {
     if (!svg.getClientRects().length) continue;
-    const boxes = [...svg.querySelectorAll('.bw-tick')].map((t) => [t.textContent, t.getBoundingClientRect()]);
+    const boxes = [...svg.querySelectorAll('.bw-tick')]
+      .map((t) => [t.textContent, t.getBoundingClientRect()]);
     boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
-      if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom) clashes.push([a, b]);
+      const meet = p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom;
+      if (meet) clashes.push([a, b]);
     }));
   }
   return clashes;
@@ -106,7 +108,8 @@ def test_every_tab_beside_the_diagram_draws_its_text_at_14_px_or_more(projector,
         page.locator(".bw-play").click()
         expect(page.locator(".bw-play")).not_to_contain_text("Pause")
     page.locator(".bw-views .lm-TabBar-tab", has_text=tab).click()
-    page.locator(".bw-views .widget-tab-contents > :not(.lm-mod-hidden) svg .bw-tick").first.wait_for()
+    shown = ".bw-views .widget-tab-contents > :not(.lm-mod-hidden)"
+    page.locator(f"{shown} svg .bw-tick").first.wait_for()
     page.wait_for_timeout(300)  # the redraw for the tab's width on screen
     sizes = page.evaluate(TEXT_SIZES_JS)
     ticks = [entry for entry in sizes if "bw-tick" in str(entry["where"])]

@@ -211,3 +211,19 @@ def test_the_seed_and_eta_boxes_send_what_the_browser_commits():
     pg.lr_input.set_state({"value": "1e9"})
     assert pg.learning_rate == 0.125 and pg.lr_input.value == "0.125"
     assert "Refused" in pg.message.value
+
+
+def test_a_late_echo_of_the_log_slider_does_not_undo_a_later_eta():
+    """The log slider sends back each η Python gives it, and an echo may arrive after the next
+    η was set (two presets pressed quickly): it is not a drag and changes nothing."""
+    import math
+
+    pg = bw.Playground()
+    pg.learning_rate = 0.3
+    pg.learning_rate = 0.05
+    pg.lr_slider.set_state({"value": 10 ** math.log10(0.3)})  # the echo of 0.3, late
+    assert pg.learning_rate == 0.05 and pg.lr_input.value == "0.05"
+    pg.lr_slider.set_state({"value": 10 ** math.log10(0.05)})  # the echo of 0.05
+    assert pg.learning_rate == 0.05
+    pg.lr_slider.set_state({"value": 0.23456789})  # a drag: kept to the readout's 3 digits
+    assert pg.learning_rate == 0.235 and pg.lr_slider.value == 0.235

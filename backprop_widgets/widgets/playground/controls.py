@@ -7,6 +7,9 @@ them out. The playground decides what a change means.
 
 from __future__ import annotations
 
+import collections
+import math
+
 import ipywidgets as w
 import traitlets
 
@@ -207,14 +210,27 @@ class Controls:
         ):
             traitlets.dlink((settings, name), (control, "value"))
             control.observe(self._setter(settings, name), "value")
-        # The log slider sends 10**log10(η) back, which can differ in the last digit; keep the
-        # η a person typed or chose (0.5, not 0.49999999999999994), and a drag to 3 digits.
-        traitlets.dlink((settings, "learning_rate"), (self.lr_slider, "value"))
-        traitlets.dlink(
-            (self.lr_slider, "value"),
-            (settings, "learning_rate"),
-            transform=lambda value: dragged_learning_rate(value, settings.learning_rate),
-        )
+        # The log slider sends back each η Python gives it, as 10**log10(η) (which can differ
+        # in the last digit), and the echo of one η may arrive after Python has set the next
+        # (two presets pressed quickly): an echo must neither undo the later η nor change the
+        # η a person typed (0.5, not 0.49999999999999994). So the values Python gave the slider
+        # are remembered, and a value from the slider is a drag only when it is none of them;
+        # a drag is kept to 3 digits.
+        given = collections.deque(maxlen=16)
+
+        def to_slider(change) -> None:
+            given.append(change["new"])
+            self.lr_slider.value = change["new"]
+
+        def from_slider(change) -> None:
+            if not any(math.isclose(change["new"], value, rel_tol=1e-9) for value in given):
+                settings.learning_rate = dragged_learning_rate(
+                    change["new"], settings.learning_rate
+                )
+
+        given.append(self.lr_slider.value)
+        settings.observe(to_slider, "learning_rate")
+        self.lr_slider.observe(from_slider, "value")
 
     def _setter(self, settings: Settings, name: str):
         """A control's new value set on ``settings``; one the settings refuse (output g = tanh
