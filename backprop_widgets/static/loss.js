@@ -66,8 +66,8 @@ function render({ model, el }) {
     return { yticks, labels, ...plotBox(W, H, u, labels, { named: false, right: 16, top: 16 }) };
   }
 
-  function drawTicks(xmin, xmax, plot, sx, sy, u) {
-    const range = `${xmin} ${xmax} ${plot.labels} ${u.toFixed(1)}`;
+  function drawTicks(xmin, xmax, ymin, ymax, plot, sx, sy, u) {
+    const range = `${xmin} ${xmax} ${ymin} ${ymax} ${plot.labels} ${u.toFixed(1)}`;
     if (range === axes) return;
     axes = range;
     const { x0, x1, y0, y1 } = plot;
@@ -132,7 +132,7 @@ function render({ model, el }) {
     const { x0, x1, y0, y1 } = plot;
     const sx = (x) => x0 + ((x - xmin) / (xmax - xmin)) * (x1 - x0);
     const sy = (y) => y0 - ((y - ymin) / (ymax - ymin)) * (y0 - y1);
-    drawTicks(xmin, xmax, plot, sx, sy, u);
+    drawTicks(xmin, xmax, ymin, ymax, plot, sx, sy, u);
     series.forEach((s, n) => {
       const parts = [];
       let last = -1;
