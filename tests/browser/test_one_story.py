@@ -61,6 +61,7 @@ def test_an_empty_slice_is_a_short_strip_not_a_blank_plot(playground, screenshot
     expect(page.locator(".bw-slice-message")).to_have_text(
         "Select a weight to see E as a function of it"
     )
+    expect(page.locator(".bw-slice-message")).to_be_visible()  # the tab is shown
     expect(page.locator(".bw-slice-svg")).to_be_hidden()
     assert page.locator(".bw-slice").bounding_box()["height"] < 100
     screenshot(playground, page.locator(".bw-playground"))
