@@ -248,6 +248,7 @@ function legend(model, parent) {
     html("span", "bw-key bw-key-1d-train", row, "training data");
     if (model.get("test").length) html("span", "bw-key bw-key-1d-test", row, "test data");
   }
+  return row;
 }
 
 // A softmax output: a picture of each class's probability ŷ_k over the plane.
@@ -442,9 +443,23 @@ function drawGestures(model, svg, area, state) {
   });
 }
 
+// In a tab beside the diagram, the plane as large as the tab's height allows once the title,
+// tools and legend have their room, so nothing of it needs scrolling (what each hidden neuron
+// computes comes below, scrolled to): the plane's max-width, or "" outside a tab. A new width
+// redraws the plane (redrawOnResize) for its text's size.
+function planeFit(root, svg, legend) {
+  const tab = root.closest(".bw-views .widget-tab-contents");
+  if (!tab || !tab.clientHeight || !svg.classList.contains("bw-surface-svg-2d")) return "";
+  const style = getComputedStyle(tab);
+  const room = tab.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+  const bottom = legend.getBoundingClientRect().bottom + parseFloat(getComputedStyle(legend).marginBottom);
+  const others = bottom - root.getBoundingClientRect().top - svg.getBoundingClientRect().height;
+  return `${Math.floor(Math.max(160, Math.min(440, ((room - others) * 400) / 390)))}px`;
+}
+
 function render({ model, el }) {
   const root = html("div", "bw-surface", el);
-  const state = { target: NaN, erasing: false, dragging: false, redraw: () => {} };
+  const state = { target: NaN, erasing: false, dragging: false, redraw: () => {}, fit: "" };
   function draw() {
     if (state.dragging) return; // the point being dragged stays under the pointer
     // The plot's width now, measured before the old drawing goes: laying out the half-built
@@ -472,6 +487,7 @@ function render({ model, el }) {
     if (kind === "2d" && model.get("n_inputs") > 2) axisChoice(model, root);
     if (model.get("drawable")) drawTools(model, root, state);
     const svg = make("svg", { class: `bw-surface-svg bw-surface-svg-${kind}`, role: "img" });
+    svg.style.maxWidth = state.fit;
     svg.setAttribute(
       "aria-label",
       `${titles[kind]}: ${model.get("train").length} training and ${model.get("test").length} test instances`,
@@ -484,7 +500,9 @@ function render({ model, el }) {
       drawGestures(model, svg, area, state);
     }
     if (model.get("drawable")) drawMessage(model, root);
-    legend(model, root);
+    const key = legend(model, root);
+    state.fit = planeFit(root, svg, key);
+    svg.style.maxWidth = state.fit;
     if (kind === "2d") classThumbnails(model, root);
     thumbnails(model, root);
   }
