@@ -90,26 +90,27 @@ function paint(bytes, size, offset = 0) {
   return canvas;
 }
 
-// The plot's box in an SVG of W × H units, for the y range's tick labels and text drawn at
-// the page's size (plotBox).
+// The plot's box in an SVG of W × H units, for the y range's ticks (with it) and text drawn
+// at the page's size (plotBox).
 function boxFor(svg, W, H, [ylo, yhi], right, width) {
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   const u = svgTextSize(svg, width);
-  return { u, ...plotBox(W, H, u, tickLabels(niceTicks(ylo, yhi)), { right }) };
+  const yticks = niceTicks(ylo, yhi);
+  const ylabels = tickLabels(yticks);
+  return { u, yticks, ylabels, ...plotBox(W, H, u, ylabels, { right }) };
 }
 
 // Axes of a plot area: ticks and labels in data units.
-function axes(svg, box, sx, sy, [xlo, xhi], [ylo, yhi], [xlabel, ylabel]) {
+function axes(svg, box, sx, sy, [xlo, xhi], [xlabel, ylabel]) {
   const { x0, x1, y0, y1 } = box;
   const xticks = fittedTicks(xlo, xhi, x1 - x0, box.u);
   xticks.ticks.forEach((t, k) => {
     make("line", { x1: sx(t), y1: y0, x2: sx(t), y2: y0 + 5, class: "bw-axis" }, svg);
     make("text", { x: sx(t), y: box.xTickY, class: "bw-tick" }, svg).textContent = xticks.labels[k];
   });
-  const yticks = niceTicks(ylo, yhi);
-  tickLabels(yticks).forEach((label, k) => {
-    make("line", { x1: x0 - 5, y1: sy(yticks[k]), x2: x0, y2: sy(yticks[k]), class: "bw-axis" }, svg);
-    make("text", { x: box.yTickX, y: sy(yticks[k]) + box.lift, class: "bw-tick bw-tick-y" }, svg).textContent = label;
+  box.yticks.forEach((t, k) => {
+    make("line", { x1: x0 - 5, y1: sy(t), x2: x0, y2: sy(t), class: "bw-axis" }, svg);
+    make("text", { x: box.yTickX, y: sy(t) + box.lift, class: "bw-tick bw-tick-y" }, svg).textContent = box.ylabels[k];
   });
   make("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "bw-axis" }, svg);
   make("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "bw-axis" }, svg);
@@ -161,7 +162,7 @@ function drawPlane(model, svg, width) {
       }
     });
   }
-  axes(svg, box, sx, sy, [ax, bx], [ay, by], model.get("input_labels"));
+  axes(svg, box, sx, sy, [ax, bx], model.get("input_labels"));
   return plotArea(box, [ax, bx, ay, by]);
 }
 
@@ -187,10 +188,10 @@ function drawLine(model, svg, width) {
   const box = boxFor(svg, 480, 300, [ay, by], 14, width);
   const sx = (x) => box.x0 + ((x - ax) / (bx - ax)) * (box.x1 - box.x0);
   const sy = (y) => box.y0 - ((y - ay) / (by - ay)) * (box.y0 - box.y1);
-  for (const t of niceTicks(ay, by)) {
+  for (const t of box.yticks) {
     make("line", { x1: box.x0, y1: sy(t), x2: box.x1, y2: sy(t), class: "bw-grid" }, svg);
   }
-  axes(svg, box, sx, sy, [ax, bx], [ay, by], [model.get("input_labels")[0], "y"]);
+  axes(svg, box, sx, sy, [ax, bx], [model.get("input_labels")[0], "y"]);
   make("path", { d: pathOf(curve, sx, sy), class: "bw-surface-fit" }, svg);
   const points = make("g", { class: "bw-surface-points" }, svg);
   for (const [set, data] of [["train", train], ["test", test]]) {
