@@ -88,13 +88,13 @@ function svgTextSize(svg, width = svg.getBoundingClientRect().width) {
 
 // A plot's box in an SVG of W × H units whose text is u units high: on the left room for the
 // y tick labels (and the y axis's name when `named`), below for the x tick labels and the x
-// axis's name. With it, where those texts go (their baselines and the name's centre).
+// axis's name. With it, where those texts go (their baselines and the name's centre), W and u.
 function plotBox(W, H, u, yLabels, { named = true, right = 14, top = 12 } = {}) {
   const chars = Math.max(1, ...yLabels.map((text) => text.length));
   const x0 = Math.ceil((named ? 1.5 * u : 0) + 0.6 * u * chars + 12);
   const y0 = H - Math.ceil(2.5 * u + 8);
   return {
-    x0, x1: W - right, y0, y1: Math.max(top, Math.ceil(0.5 * u)),
+    W, u, x0, x1: W - right, y0, y1: Math.max(top, Math.ceil(0.5 * u)),
     xTickY: y0 + 5 + u, xNameY: H - 0.3 * u, yTickX: x0 - 8, yNameX: 0.75 * u, lift: 0.35 * u,
   };
 }
@@ -139,6 +139,37 @@ function fittedTicks(lo, hi, width, u, { count = 5, slack = undefined, label = t
   }
 }
 
+// A plot's axes in its box (plotBox), drawn into `parent`: the x ticks ({ ticks, labels }, as
+// fittedTicks gives them) as marks below the x axis, each label kept inside the SVG (the last
+// one of a loss curve's epochs sits at the right edge); the y ticks as grid lines across the
+// plot (`grid`) or as marks left of it; the two axis lines; and the axes' names, each with its
+// own extra class (a name that is null is not drawn).
+function drawAxes(parent, box, sx, sy, { xticks, yticks, ylabels, names = [null, null], classes = ["", ""], grid = false }) {
+  const { x0, x1, y0, y1 } = box;
+  yticks.forEach((t, k) => {
+    const line = grid ? { x1: x0, x2: x1, class: "bw-grid" } : { x1: x0 - 5, x2: x0, class: "bw-axis" };
+    make("line", { ...line, y1: sy(t), y2: sy(t) }, parent);
+    make("text", { x: box.yTickX, y: sy(t) + box.lift, class: "bw-tick bw-tick-y" }, parent).textContent = ylabels[k];
+  });
+  xticks.ticks.forEach((t, k) => {
+    make("line", { x1: sx(t), y1: y0, x2: sx(t), y2: y0 + 5, class: "bw-axis" }, parent);
+    const half = 0.32 * box.u * xticks.labels[k].length; // about half the label's width
+    const x = Math.max(half, Math.min(sx(t), box.W - half));
+    make("text", { x, y: box.xTickY, class: "bw-tick" }, parent).textContent = xticks.labels[k];
+  });
+  make("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "bw-axis" }, parent);
+  make("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "bw-axis" }, parent);
+  const places = [
+    { x: (x0 + x1) / 2, y: box.xNameY },
+    { x: box.yNameX, y: (y0 + y1) / 2 + box.lift },
+  ];
+  names.forEach((name, axis) => {
+    if (name === null) return;
+    const label = make("text", { ...places[axis], class: `bw-axis-label ${classes[axis]}`.trim() }, parent);
+    label.textContent = name;
+  });
+}
+
 // Many model changes, one redraw: schedule() asks for draw() on the next animation frame unless
 // it is asked for already; cancel() drops a pending one (for the view's clean-up).
 function frameScheduler(draw) {
@@ -170,7 +201,9 @@ function announceCopy(button, label, copying, refused) {
       button.textContent = refused();
     },
   );
-  setTimeout(() => {
+  // A second click within the two seconds keeps its own message for its full two seconds.
+  clearTimeout(button.bwRestore);
+  button.bwRestore = setTimeout(() => {
     button.textContent = label;
   }, 2000);
 }

@@ -43,10 +43,6 @@ function render({ model, el }) {
 
   // The axes and their texts, laid out for the text's size on screen (plotBox) with the ticks.
   const ticks = make("g", { class: "bw-ticks" }, svg);
-  const xAxis = make("line", { class: "bw-axis" }, svg);
-  const yAxis = make("line", { class: "bw-axis" }, svg);
-  const xName = make("text", { class: "bw-axis-label" }, svg);
-  xName.textContent = "epoch";
   const empty = make("text", { x: W / 2, y: H / 2, class: "bw-axis-label" }, svg);
   empty.textContent = "Press play or step to start training";
   const names = ["train", "test"];
@@ -70,20 +66,9 @@ function render({ model, el }) {
     const range = `${xmin} ${xmax} ${ymin} ${ymax} ${plot.labels} ${u.toFixed(1)}`;
     if (range === axes) return;
     axes = range;
-    const { x0, x1, y0, y1 } = plot;
-    setAttributes(xAxis, { x1: x0, y1: y0, x2: x1, y2: y0 });
-    setAttributes(yAxis, { x1: x0, y1: y0, x2: x0, y2: y1 });
-    setAttributes(xName, { x: (x0 + x1) / 2, y: plot.xNameY });
     ticks.replaceChildren();
-    const epochs = fittedTicks(xmin, xmax, x1 - x0, u, EPOCH_TICKS);
-    epochs.ticks.forEach((t, k) => {
-      make("line", { x1: sx(t), y1: y0, x2: sx(t), y2: y0 + 5, class: "bw-axis" }, ticks);
-      make("text", { x: sx(t), y: plot.xTickY, class: "bw-tick" }, ticks).textContent = epochs.labels[k];
-    });
-    plot.yticks.forEach((t, k) => {
-      make("line", { x1: x0, y1: sy(t), x2: x1, y2: sy(t), class: "bw-grid" }, ticks);
-      make("text", { x: plot.yTickX, y: sy(t) + plot.lift, class: "bw-tick bw-tick-y" }, ticks).textContent = plot.labels[k];
-    });
+    const xticks = fittedTicks(xmin, xmax, plot.x1 - plot.x0, u, EPOCH_TICKS);
+    drawAxes(ticks, plot, sx, sy, { xticks, yticks: plot.yticks, ylabels: plot.labels, names: ["epoch", null], grid: true });
   }
 
   function draw() {
@@ -114,7 +99,7 @@ function render({ model, el }) {
     svg.setAttribute("aria-label", count ? "Loss curve" : "Loss curve: no epochs yet");
     const u = svgTextSize(svg);
     empty.style.display = count ? "none" : "";
-    for (const part of [ticks, xAxis, yAxis, xName]) part.style.display = count ? "" : "none";
+    ticks.style.display = count ? "" : "none";
     legend.style.visibility = count ? "" : "hidden";
     if (!count) {
       paths.forEach((path) => path.removeAttribute("d"));

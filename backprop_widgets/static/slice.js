@@ -92,19 +92,10 @@ function render({ model, el }) {
 
     const clip = make("clipPath", { id }, make("defs", {}, svg));
     make("rect", { x: x0, y: y1, width: x1 - x0, height: y0 - STRIP - y1 }, clip);
-    yticks.forEach((t, k) => {
-      make("line", { x1: x0, y1: sy(t), x2: x1, y2: sy(t), class: "bw-grid" }, svg);
-      make("text", { x: box.yTickX, y: sy(t) + box.lift, class: "bw-tick bw-tick-y" }, svg).textContent = ylabels[k];
-    });
     const xticks = fittedTicks(xmin, xmax, x1 - x0, u, { count: 7 });
-    xticks.ticks.forEach((t, k) => {
-      make("line", { x1: sx(t), y1: y0, x2: sx(t), y2: y0 + 5, class: "bw-axis" }, svg);
-      make("text", { x: sx(t), y: box.xTickY, class: "bw-tick" }, svg).textContent = xticks.labels[k];
+    drawAxes(svg, box, sx, sy, {
+      xticks, yticks, ylabels, names: [label, "E"], classes: ["bw-slice-axis-theta", "bw-slice-axis-e"], grid: true,
     });
-    make("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "bw-axis" }, svg);
-    make("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "bw-axis" }, svg);
-    make("text", { x: (x0 + x1) / 2, y: box.xNameY, class: "bw-axis-label bw-slice-axis-theta" }, svg).textContent = label;
-    make("text", { x: box.yNameX, y: (y0 + y1) / 2 + box.lift, class: "bw-axis-label bw-slice-axis-e" }, svg).textContent = "E";
 
     const plot = make("g", { "clip-path": `url(#${id})` }, svg);
     let d = "";

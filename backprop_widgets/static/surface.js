@@ -100,22 +100,10 @@ function boxFor(svg, W, H, [ylo, yhi], right, width) {
   return { u, yticks, ylabels, ...plotBox(W, H, u, ylabels, { right }) };
 }
 
-// Axes of a plot area: ticks and labels in data units.
-function axes(svg, box, sx, sy, [xlo, xhi], [xlabel, ylabel]) {
-  const { x0, x1, y0, y1 } = box;
-  const xticks = fittedTicks(xlo, xhi, x1 - x0, box.u);
-  xticks.ticks.forEach((t, k) => {
-    make("line", { x1: sx(t), y1: y0, x2: sx(t), y2: y0 + 5, class: "bw-axis" }, svg);
-    make("text", { x: sx(t), y: box.xTickY, class: "bw-tick" }, svg).textContent = xticks.labels[k];
-  });
-  box.yticks.forEach((t, k) => {
-    make("line", { x1: x0 - 5, y1: sy(t), x2: x0, y2: sy(t), class: "bw-axis" }, svg);
-    make("text", { x: box.yTickX, y: sy(t) + box.lift, class: "bw-tick bw-tick-y" }, svg).textContent = box.ylabels[k];
-  });
-  make("line", { x1: x0, y1: y0, x2: x1, y2: y0, class: "bw-axis" }, svg);
-  make("line", { x1: x0, y1: y0, x2: x0, y2: y1, class: "bw-axis" }, svg);
-  make("text", { x: (x0 + x1) / 2, y: box.xNameY, class: "bw-axis-label" }, svg).textContent = xlabel;
-  make("text", { x: box.yNameX, y: (y0 + y1) / 2 + box.lift, class: "bw-axis-label" }, svg).textContent = ylabel;
+// Axes of a plot area: ticks and labels in data units (drawAxes), y ticks as grid lines or marks.
+function axes(svg, box, sx, sy, [xlo, xhi], names, grid = false) {
+  const xticks = fittedTicks(xlo, xhi, box.x1 - box.x0, box.u);
+  drawAxes(svg, box, sx, sy, { xticks, yticks: box.yticks, ylabels: box.ylabels, names, grid });
 }
 
 function drawPlane(model, svg, width) {
@@ -188,10 +176,7 @@ function drawLine(model, svg, width) {
   const box = boxFor(svg, 480, 300, [ay, by], 14, width);
   const sx = (x) => box.x0 + ((x - ax) / (bx - ax)) * (box.x1 - box.x0);
   const sy = (y) => box.y0 - ((y - ay) / (by - ay)) * (box.y0 - box.y1);
-  for (const t of box.yticks) {
-    make("line", { x1: box.x0, y1: sy(t), x2: box.x1, y2: sy(t), class: "bw-grid" }, svg);
-  }
-  axes(svg, box, sx, sy, [ax, bx], [model.get("input_labels")[0], "y"]);
+  axes(svg, box, sx, sy, [ax, bx], [model.get("input_labels")[0], "y"], true);
   make("path", { d: pathOf(curve, sx, sy), class: "bw-surface-fit" }, svg);
   const points = make("g", { class: "bw-surface-points" }, svg);
   for (const [set, data] of [["train", train], ["test", test]]) {
