@@ -60,6 +60,9 @@ def test_the_surface_shows_the_winning_class_in_its_colour(playground, screensho
     expect(surface.locator(".bw-class-thumb")).to_have_count(3)
     expect(surface.locator(".bw-key-class")).to_have_count(3)
     image = surface.locator(".bw-surface-image")
+    # Compare once the page shows the kernel's latest surface (no update still on its way).
+    kernel.wait_for("pg.surface._pending is None", bool)
+    expect(surface).to_have_attribute("data-updates", str(kernel.eval("pg.surface.updates")))
     shares = image.evaluate(CLASS_SHARES_JS)
     expected = kernel.eval(KERNEL_SHARES)
     assert all(share > 0.1 for share in expected)  # three regions, each drawn

@@ -54,11 +54,18 @@ def test_the_demo_walks_all_six_phases_with_the_trace_numbers(demo, screenshot):
         ("Calculate Δθ", None),
         ("Update weights", None),
     ]
+    steps = kernel.eval("[list(step) for step in pg.demo.steps]")
+    diagram = page.locator(".bw-demo-network")
     for k, (name, where) in enumerate(expected):
         expect(phase).to_contain_text(f"{name}")
         if where:
             expect(phase).to_contain_text(where)
         expect(phase).to_contain_text(f"step {k + 1} of 8")
+        # The diagram redraws on its next frame: read it once it shows this step.
+        key, layer = steps[k]
+        expect(diagram).to_have_attribute("data-phase", key)
+        focus = layer if key in ("forward", "backward", "error") else -1
+        expect(diagram).to_have_attribute("data-focus-layer", str(focus))
         shown = page.evaluate(SHOWN_JS)
         if name == "Compute error":
             # Every activation is on its node, exactly the trace's.

@@ -40,7 +40,8 @@ def test_the_check_names_its_three_values_and_they_agree(wide):
     kernel.run("small.selected = (1, 2, 'bias')")
     # The check of the weight just selected: until the panel has redrawn, the old weight's
     # check (from the test before) is on the page and agrees too.
-    body = page.locator(".bw-derivation").first.locator('[data-weight="1,2,bias"]')
+    panel = page.locator('.bw-derivation[data-instance="3"]').first
+    body = panel.locator('[data-weight="1,2,bias"]')
     check = body.locator(".bw-check")
     expect(check).to_have_attribute("data-agree", "true")
     expected = kernel.eval("float(small.net.gradients(small.X[3:4], small.Y[3:4])[1][1][2])")

@@ -85,7 +85,7 @@ def test_the_lecture_runs_in_the_browser_kernel_and_its_playground_teaches(open_
     # Step makes one update; Play advances the epoch while the kernel answers; Pause stops it.
     page.locator(f"{PLAYGROUND} .bw-step").click()
     expect(page.locator(f"{PLAYGROUND} .bw-network")).to_have_attribute("data-epoch", "0")
-    assert lecture.eval("pg.session.updates") == 1
+    assert wait_for(lecture, "pg.session.updates", 1)
     page.locator(f"{PLAYGROUND} .bw-play").click()
     page.wait_for_function(
         "(selector) => Number(document.querySelector(selector).dataset.epoch) >= 3",

@@ -132,6 +132,8 @@ def test_typing_into_the_weight_slider_sets_that_weight_in_the_kernel(playground
     reset(playground)
     select(playground, "1,0,1")
     assert playground.kernel.eval("float(pg.net.weights[1][0, 1])") > 0
+    # The slider must be the selected weight's before typing (it follows the kernel's selection).
+    expect(page.locator(".bw-weight .widget-label")).to_have_text(lecture_label("1,0,1")[1])
 
     page.locator(".bw-weight .widget-readout").click()
     page.keyboard.press("Control+A")
@@ -177,6 +179,12 @@ def test_play_trains_xor_live_and_pause_stops_it(playground):
     select(playground, "1,0,1")  # a teacher watches one weight's derivation while it trains
     reset(playground)
     expect(page.locator(".bw-network")).to_have_attribute("data-epoch", "0")
+    # The diagram's E is the reset weights' (not a frame from before the reset) before it is read.
+    page.wait_for_function(
+        "(loss) => Math.abs(Number(document.querySelector('.bw-network').dataset.loss) - loss)"
+        " < 1e-12",
+        arg=playground.kernel.eval("float(pg.network.loss)"),
+    )
     start = network_state(page)
     page.evaluate(RECORD_FRAMES_JS)
 

@@ -110,7 +110,14 @@ def test_every_tab_beside_the_diagram_draws_its_text_at_14_px_or_more(projector,
     page.locator(".bw-views .lm-TabBar-tab", has_text=tab).click()
     shown = ".bw-views .widget-tab-contents > :not(.lm-mod-hidden)"
     page.locator(f"{shown} svg .bw-tick").first.wait_for()
-    page.wait_for_timeout(300)  # the redraw for the tab's width on screen
+    # The redraw for the tab's width on screen: each plot shown was drawn for its width.
+    page.wait_for_function(
+        """(shown) => [...document.querySelectorAll(`${shown} svg[data-drawn-width]`)]
+          .filter((svg) => svg.getBoundingClientRect().width > 0)
+          .every((svg) => Math.round(svg.getBoundingClientRect().width)
+            === Number(svg.dataset.drawnWidth))""",
+        arg=shown,
+    )
     sizes = page.evaluate(TEXT_SIZES_JS)
     ticks = [entry for entry in sizes if "bw-tick" in str(entry["where"])]
     assert len(ticks) >= 4, sizes

@@ -60,6 +60,7 @@ def test_save_and_load_round_trip_through_the_controls(playground):
     kernel.run("open('broken.json', 'w').write('{\"format\": \"something else\"}')")
     page.locator(".bw-file input").fill("broken.json")
     page.locator(".bw-file input").press("Enter")
+    kernel.wait_for("pg.controls.file_text.value", lambda name: name == "broken.json")
     page.locator(".bw-load").click()
     expect(page.locator(".bw-message .bw-error")).to_contain_text("Could not load broken.json")
     assert kernel.eval(PARAMETERS) == saved

@@ -2,6 +2,8 @@
 refused with a message and puts the box back, undo, copy as Python, and a big network that
 stays readable in light and dark themes."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -100,6 +102,7 @@ def test_undo_puts_back_the_edits_and_is_disabled_when_there_is_nothing_left(tab
     expect(undo).to_be_disabled()
     type_into(tables, "0,0,0", "-0.75")
     kernel.wait_for("float(net.weights[0][0, 0])", lambda value: value == -0.75)
+    expect(box(tables, "0,0,0")).not_to_have_class(re.compile(r"\bbw-pending\b"))  # answered
     type_into(tables, "0,0,0", "2.5")
     kernel.wait_for("float(net.weights[0][0, 0])", lambda value: value == 2.5)
     expect(undo).to_be_enabled()
@@ -130,6 +133,7 @@ def test_copy_as_python_shows_and_copies_the_tables_code(tables, screenshot):
     screenshot(tables, widget)
     # Where the browser offers no clipboard (plain http), the code is shown selected instead.
     page.evaluate("() => Object.defineProperty(navigator, 'clipboard', { value: undefined })")
+    expect(widget.locator(".bw-weights-copy")).to_have_text("Copy as Python")
     widget.locator(".bw-weights-copy").click()
     expect(widget.locator(".bw-weights-copy")).to_contain_text("Ctrl+C")
     assert page.evaluate("() => String(window.getSelection())") == code.rstrip("\n")

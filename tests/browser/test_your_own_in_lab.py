@@ -104,6 +104,20 @@ def open_surface(view, n: int = PG):
     surface = out.locator(".bw-surface")
     expect(surface.locator(".bw-surface-svg")).to_be_visible()
     surface.scroll_into_view_if_needed()
+    # The tab shown, the plot redraws for its width on screen: measure it only after that.
+    assert surface.evaluate(
+        """(root) => new Promise((done) => {
+          const start = performance.now();
+          const drawn = () => {
+            const svg = root.querySelector(".bw-surface-svg");  // a redraw replaces it
+            const width = svg && Math.round(svg.getBoundingClientRect().width);
+            return width === Number(svg?.dataset.drawnWidth);
+          };
+          const wait = () => drawn() ? done(true)
+            : performance.now() - start > 10000 ? done(false) : requestAnimationFrame(wait);
+          wait();
+        })"""
+    ), "the ŷ(x) plot was not redrawn for its width on screen"
     return surface
 
 
@@ -553,10 +567,16 @@ def test_a_click_on_the_sine_plot_with_a_sigmoid_output_adds_a_point(lab):
 
 def test_on_the_1d_plot_a_click_adds_x_and_y_and_a_drag_moves_both(lab):
     page, kernel = lab.page, lab.kernel
-    kernel.run("pg1.configure(output_activation='linear')")
+    # The sine data as given (the previous test drew a point on it), with a linear output.
+    kernel.run("pg1.your_data.undo_drawing()\npg1.configure(output_activation='linear')")
     kernel.wait_for("pg1.settings.output_activation", lambda g: g == "linear")
+    rows = kernel.eval("len(pg1.X)")
     surface = open_surface(lab, PG1)
     expect(surface).to_have_attribute("data-kind", "1d")
+    # Measure the plot only once it shows that data (it redraws when its update arrives).
+    kernel.wait_for("pg1.surface._pending is None", bool)
+    expect(surface).to_have_attribute("data-updates", str(kernel.eval("pg1.surface.updates")))
+    expect(surface.locator('g.bw-point[data-set="train"]')).to_have_count(rows)
     expect(surface.locator(".bw-draw-hint")).to_have_text(
         "Click to add a point (x, y), drag to move it"
     )
@@ -564,14 +584,14 @@ def test_on_the_1d_plot_a_click_adds_x_and_y_and_a_drag_moves_both(lab):
     to_screen = data_to_screen(surface, "pg1", lab)
     x, y = to_screen(0.25, 0.2)  # below the curve's crest at x = 0.25: no point there
     page.mouse.click(x, y)
-    kernel.wait_for("len(pg1.X)", lambda n: n == 201)
+    kernel.wait_for("len(pg1.X)", lambda n: n == rows + 1)
     ((u, v),) = kernel.eval("[[float(pg1.X[-1, 0]), float(pg1.Y[-1, 0])]]")
     assert abs(u - 0.25) < 0.01 and abs(v - 0.2) < 0.01, (u, v)
-    expect(surface.locator('g.bw-point[data-set="train"]')).to_have_count(201)
+    expect(surface.locator('g.bw-point[data-set="train"]')).to_have_count(rows + 1)
 
     # Drag the new point (the last) up: x and y move, the target with it.
     to_screen = data_to_screen(surface, "pg1", lab)  # where the plot is now
-    x, y = centre(surface, 200)
+    x, y = centre(surface, rows)
     tx, ty = to_screen(0.3, 0.35)
     page.mouse.move(x, y)
     page.mouse.down()
@@ -582,7 +602,7 @@ def test_on_the_1d_plot_a_click_adds_x_and_y_and_a_drag_moves_both(lab):
         "[float(pg1.X[-1, 0]), float(pg1.Y[-1, 0])]", lambda row: abs(row[1] - 0.2) > 0.05
     )
     assert abs(row[0] - 0.3) < 0.01 and abs(row[1] - 0.35) < 0.01, row
-    assert kernel.eval("len(pg1.X)") == 201
+    assert kernel.eval("len(pg1.X)") == rows + 1
 
 
 def test_a_point_drawn_on_a_regression_plane_takes_the_typed_value(lab):
