@@ -236,7 +236,11 @@ def check_site(output: Path, lock: dict | None) -> None:
     for notebook in (REPO / "notebooks").glob("*.ipynb"):
         assert (output / "files" / notebook.name).exists(), f"{notebook.name} is not in the site"
     extensions = {e["name"] for e in config.get("federated_extensions", [])}
-    for name in ("anywidget", "@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension"):  # noqa: E501
+    for name in (
+        "anywidget",
+        "@jupyter-widgets/jupyterlab-manager",
+        "@jupyterlite/pyodide-kernel-extension",
+    ):
         assert name in extensions, f"the front-end extension {name} is not in the site"
     if lock is not None:
         pyodide = output / "static" / "pyodide"

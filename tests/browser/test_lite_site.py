@@ -106,9 +106,7 @@ def test_the_lecture_runs_in_the_browser_kernel_and_its_playground_teaches(open_
     assert wait_for(lecture, "pg.learning_rate", 0.1)
     page.locator(f"{PLAYGROUND} .bw-speed-input").focus()
     page.keyboard.press("Home")
-    expect(page.locator(f"{PLAYGROUND} .bw-speed")).to_have_attribute(
-        "data-epochs-per-second", "1"
-    )
+    expect(page.locator(f"{PLAYGROUND} .bw-speed")).to_have_attribute("data-epochs-per-second", "1")
 
     # Save writes to the browser's storage (there is no server) and says so; Load reads it back.
     lecture.run("pg.save_button.click()")

@@ -72,4 +72,3 @@ def test_prose_prefers_the_longest_formula_quoted():
     whole = formulas.GRADIENT_DESCENT  # quotes no shorter formula's text, but check the order
     html = mathml.prose(f"Step: {whole}.")
     assert html.count("<math") == 1 and html.endswith("</math>.")
-

@@ -60,9 +60,7 @@ def test_error_phase_shows_y_y_hat_and_E(demo):
         demo.next()
     assert demo.phase == "error"
     t = demo.trace
-    assert demo.view.output_note == (
-        f"y = {t.y[0]:.4g}\nŷ = {t.y_hat[0]:.4g}\nE = {t.error:.4g}"
-    )
+    assert demo.view.output_note == (f"y = {t.y[0]:.4g}\nŷ = {t.y_hat[0]:.4g}\nE = {t.error:.4g}")
 
 
 def test_update_moves_the_weights_and_stepping_back_takes_it_back(demo):
