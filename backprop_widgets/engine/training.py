@@ -85,14 +85,16 @@ def epoch_orders(n: int, rng_state):
 def full_batch_epochs(net, X: np.ndarray, Y: np.ndarray, learning_rate: float):
     """Full-batch epochs on X in order, yielding the loss after each: ``run_epoch`` then
     ``epoch_error``, to the last bit, with one forward pass fewer: the forward pass at the
-    updated θ gives the epoch's loss and starts the next epoch's backward pass."""
+    updated θ, and its ŷ − y, give the epoch's loss and start the next epoch's backward pass."""
     X_all, Y_all = in_order(net, X, Y)
-    z, a, delta, tmp = arrays = workspace(net, X.shape[0])  # held: carried between epochs
+    arrays = workspace(net, X.shape[0])  # held: carried between epochs
+    z, a = arrays[:2]
     gradients = gradient_arrays(net)
     layers = Layers(net)
     forward_columns(layers, X_all, z, a)  # fit calls next() under np.errstate(all="ignore")
+    output_error(layers, arrays, Y_all)
     while True:
-        backward_columns(layers, X_all, Y_all, arrays, *gradients[:2])
+        backward_from_error(layers, X_all, arrays, *gradients[:2])
         apply_gradients(net, gradients, learning_rate)
         forward_columns(layers, X_all, z, a)
         yield output_error(layers, arrays, Y_all)
@@ -214,10 +216,16 @@ def output_error(layers: Layers, arrays, Y: np.ndarray) -> float:
 def backward_columns(layers: Layers, X: np.ndarray, Y: np.ndarray, arrays, dW, db) -> float:
     """∂E/∂θ into dW, db from the forward pass in ``arrays`` (z, a, ∂E/∂z, scratch) of the
     batch X, Y, under the caller's ``np.errstate``; returns E."""
+    E = output_error(layers, arrays, Y)
+    backward_from_error(layers, X, arrays, dW, db)
+    return E
+
+
+def backward_from_error(layers: Layers, X: np.ndarray, arrays, dW, db) -> None:
+    """The backward pass of ``backward_columns`` once ``output_error`` has written ŷ − y."""
     z, a, delta, tmp = arrays
     weights, g_prime_into = layers.weights, layers.g_prime_into
     L = len(weights)
-    E = output_error(layers, arrays, Y)
     d = delta[L - 1]
     if layers.squared:  # (under cross-entropy δ = y − ŷ already: no g′)
         g_prime_into[L - 1](z[L - 1], a[L - 1], tmp[L - 1])
@@ -232,7 +240,6 @@ def backward_columns(layers: Layers, X: np.ndarray, Y: np.ndarray, arrays, dW, d
             g_prime_into[l - 1](z[l - 1], a[l - 1], tmp[l - 1])
             delta[l - 1] *= tmp[l - 1]
             d = delta[l - 1]
-    return E
 
 
 def workspace(net, n: int) -> tuple[list, list, list, list]:
