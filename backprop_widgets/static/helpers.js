@@ -208,14 +208,27 @@ function announceCopy(button, label, copying, refused) {
   }, 2000);
 }
 
-// draw() now and on the next animation frame after any change of the model's traits; returns
-// the view's clean-up (for ``render``'s return value).
-function drawOnChange(model, draw) {
-  const frames = frameScheduler(draw);
-  model.on("change", frames.schedule);
-  draw();
-  return () => {
-    frames.cancel();
-    model.off("change", frames.schedule);
+// draw() now, and on the next animation frame after a change of one of the traits named in
+// `changes` (of any trait when none are named) and, with `watch` (what gives the SVG just drawn, or null), when
+// that SVG's width on screen is no longer the one it was drawn for (redrawOnResize). Returns the
+// view's clean-up (for ``render``'s return value); its `schedule` asks for a redraw.
+function drawOnChange(model, draw, { changes = null, watch = null } = {}) {
+  let resizes = null;
+  const redraw = () => {
+    draw();
+    const svg = watch && watch();
+    if (svg) resizes.watch(svg);
   };
+  const frames = frameScheduler(redraw);
+  if (watch) resizes = redrawOnResize(frames.schedule);
+  const events = changes ? changes.map((name) => `change:${name}`) : ["change"];
+  for (const event of events) model.on(event, frames.schedule);
+  redraw();
+  const cleanUp = () => {
+    frames.cancel();
+    resizes?.stop();
+    for (const event of events) model.off(event, frames.schedule);
+  };
+  cleanUp.schedule = frames.schedule;
+  return cleanUp;
 }

@@ -140,24 +140,12 @@ function render({ model, el }) {
       text.textContent = `${names[n]} ${lossTick(s[s.length - 1])}`;
     });
   }
-  const { schedule, cancel } = frameScheduler(draw);
   box.addEventListener("change", () => {
     model.set("log_scale", box.checked);
     model.save_changes();
   });
-  for (const name of names) {
-    model.on(`change:${name}_head`, schedule);
-    model.on(`change:${name}_tail`, schedule);
-  }
-  model.on("change:log_scale", schedule);
-  for (const name of ["title", "accuracy", "accuracy_text"]) model.on(`change:${name}`, schedule);
-  const resizes = redrawOnResize(schedule);
-  resizes.watch(svg);
-  draw();
-  return () => {
-    cancel();
-    resizes.stop();
-  };
+  const changes = [...names.flatMap((name) => [`${name}_head`, `${name}_tail`]), "log_scale", "title", "accuracy", "accuracy_text"];
+  return drawOnChange(model, draw, { changes, watch: () => svg });
 }
 
 export default { render };

@@ -147,17 +147,8 @@ function render({ model, el }) {
       legendRow(legend, swatch, markup, swatch === "step" ? scale : "");
     }
   }
-  const { schedule, cancel } = frameScheduler(draw);
-  for (const name of ["thetas", "errors", "theta", "error", "slope", "step", "error_after", "learning_rate", "weight", "label", "message", "data_label", "step_label", "instance", "legend"]) {
-    model.on(`change:${name}`, schedule);
-  }
-  const resizes = redrawOnResize(schedule);
-  resizes.watch(svg);
-  draw();
-  return () => {
-    cancel();
-    resizes.stop();
-  };
+  const changes = ["thetas", "errors", "theta", "error", "slope", "step", "error_after", "learning_rate", "weight", "label", "message", "data_label", "step_label", "instance", "legend"];
+  return drawOnChange(model, draw, { changes, watch: () => svg });
 }
 
 export default { render };

@@ -480,7 +480,6 @@ function render({ model, el }) {
     );
     root.appendChild(svg);
     const area = (kind === "2d" ? drawPlane : drawLine)(model, svg, width);
-    resizes.watch(svg);
     if (model.get("drawable")) {
       svg.classList.add("bw-surface-drawable");
       drawGestures(model, svg, area, state);
@@ -492,18 +491,12 @@ function render({ model, el }) {
     if (kind === "2d") classThumbnails(model, root);
     thumbnails(model, root);
   }
-  const { schedule, cancel } = frameScheduler(draw);
-  const resizes = redrawOnResize(schedule);
-  state.redraw = schedule;
-  model.on("change:updates", schedule);
-  model.on("change:draw_message", schedule);
-  model.on("change:draw_error", schedule);
-  model.on("change:drawable", schedule);
-  draw();
-  return () => {
-    cancel();
-    resizes.stop();
-  };
+  const cleanUp = drawOnChange(model, draw, {
+    changes: ["updates", "draw_message", "draw_error", "drawable"],
+    watch: () => root.querySelector(".bw-surface-svg"),
+  });
+  state.redraw = cleanUp.schedule;
+  return cleanUp;
 }
 
 export default { render };

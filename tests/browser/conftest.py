@@ -389,6 +389,10 @@ class NotebookView:
         self.server = server
         self.path = path
         self._kernel: Kernel | None = None
+        # Uncaught errors of the page's scripts (a view's draw that throws leaves it half
+        # drawn): each test fails on those raised while it ran (no_page_errors).
+        self.page_errors: list[str] = []
+        page.on("pageerror", lambda e: self.page_errors.append(f"{e.name}: {e.message}"))
 
     def wait_for_kernel(self) -> None:
         """Wait until the notebook's kernel is idle, accepting any dialog on the way."""
@@ -502,6 +506,17 @@ def notebook_page(
     finally:
         NotebookView.open_views.remove(view)
         view.close()
+
+
+@pytest.fixture(autouse=True)
+def no_page_errors() -> Iterator[None]:
+    """Fail the test in whose time a page open for it threw an uncaught error."""
+    yield
+    errors = [(view.path, error) for view in NotebookView.open_views for error in view.page_errors]
+    for view in NotebookView.open_views:
+        view.page_errors.clear()
+    if errors:
+        pytest.fail(f"uncaught errors in the page: {errors}")
 
 
 @contextlib.contextmanager
