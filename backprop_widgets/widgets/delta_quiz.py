@@ -26,6 +26,7 @@ from ..teaching.deltas import Mark, delta_marks
 from ..teaching.exercises import deltas_feedback
 from ..teaching.feedback import Feedback
 from ..teaching.sheet import activation_text
+from .fallback import Pictured, quiz_picture
 from .views import STATIC, NetworkView, esm
 
 MAX_TEXT = 64  # characters kept of one typed entry
@@ -61,7 +62,7 @@ class QuizInputs(anywidget.AnyWidget):
         self.message_math = mathml.prose(change["new"])
 
 
-class DeltaQuiz(w.VBox):
+class DeltaQuiz(Pictured, w.VBox):
     """Fill in δ for every node of ``net`` on instance (x, y); Check marks each entry.
 
     Parameters
@@ -304,11 +305,7 @@ class DeltaQuiz(w.VBox):
             }
         self.check()
 
-    def _ipython_display_(self) -> None:
-        """The widget, after a picture of it for where no kernel runs (``fallback``)."""
-        from .fallback import display_with_picture, quiz_picture
-
-        display_with_picture(self, quiz_picture)
+    _fallback_picture_ = quiz_picture  # shown where no kernel runs (fallback.Pictured)
 
     def __repr__(self) -> str:
         right = sum(m.get("state") == "right" for m in self.inputs.marks.values())

@@ -18,6 +18,7 @@ from ..engine.mlp import MLP, check_data
 from ..notation import PHASES, formulas, mathml, numbers
 from ..notation.address import Parameter, key_of
 from .demo_reveal import Stage, derivation_rows, shown_values
+from .fallback import Pictured, demo_picture
 from .views import NetworkView
 
 # Which parts of the selected weight's derivation each phase computes (symbolic.sections).
@@ -43,7 +44,7 @@ def steps(n_layers: int) -> list[tuple[str, int]]:
     )
 
 
-class StepThrough(w.VBox):
+class StepThrough(Pictured, w.VBox):
     """One backpropagation update, in the lecture's phases, on a network you can see.
 
     Parameters
@@ -309,11 +310,7 @@ class StepThrough(w.VBox):
                 return
             self._show()
 
-    def _ipython_display_(self) -> None:
-        """The demo, after a picture of its phase for where no kernel runs (``fallback``)."""
-        from .fallback import demo_picture, display_with_picture
-
-        display_with_picture(self, demo_picture)
+    _fallback_picture_ = demo_picture  # shown where no kernel runs (fallback.Pictured)
 
     def __repr__(self) -> str:
         phase, layer = self.steps[self.step]

@@ -19,6 +19,7 @@ from ..engine.mlp import MLP
 from ..engine.probes import gradient_check
 from ..notation import key_of, mathml
 from ..notation.numbers import exact, values_text
+from .fallback import Pictured, derivation_picture
 from .views import STATIC, esm
 
 INVITATION = (
@@ -28,7 +29,7 @@ INVITATION = (
 )
 
 
-class DerivationView(anywidget.AnyWidget):
+class DerivationView(Pictured, anywidget.AnyWidget):
     """The panel (``.bw-derivation``): ``value`` is its HTML with MathML; ``latex`` the same
     derivation in LaTeX (the Copy LaTeX button); ``sympy`` the SymPy expression as MathML,
     filled while ``show_sympy`` (the toggle) is on."""
@@ -44,11 +45,7 @@ class DerivationView(anywidget.AnyWidget):
     # The instance the derivation is for (``data-instance`` on ``.bw-derivation``); -1: none.
     instance = traitlets.Int(-1).tag(sync=True)
 
-    def _ipython_display_(self) -> None:
-        """The panel, after its MathML for where no kernel runs (``fallback``)."""
-        from .fallback import derivation_picture, display_with_picture
-
-        display_with_picture(self, derivation_picture)
+    _fallback_picture_ = derivation_picture  # shown where no kernel runs (fallback.Pictured)
 
 
 def derivation_state(

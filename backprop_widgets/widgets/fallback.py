@@ -26,6 +26,7 @@ plotly does, by ``VSCODE_PID`` in the kernel's environment and ``google.colab`` 
 
 from __future__ import annotations
 
+import base64
 import html
 import os
 import re
@@ -33,8 +34,8 @@ import sys
 
 from IPython.display import display
 
-from ..notation import numbers
-from .static_image import fallback_html, playground_png, view_png
+from ..notation import mathml, numbers
+from .static_image import fallback_html, picture_body, playground_png, view_png
 
 HTML, TEXT = "text/html", "text/plain"
 
@@ -51,20 +52,55 @@ SWITCH_STYLE = (
 )
 
 
-def display_with_picture(widget, picture) -> None:
-    """Display the picture ``picture(widget)`` makes (a ``.bw-fallback`` element) and then
-    ``widget``, as two outputs; a closed widget (no view) displays nothing. The picture is
-    made only where it is shown (``pictures_switch``)."""
+def display_with_picture(widget) -> None:
+    """Display the picture of ``widget`` (``picture_of``) and then ``widget``, as two outputs;
+    without a picture, the widget alone. A closed widget (no view) displays nothing. The
+    picture is made only where it is shown (``pictures_switch``)."""
     bundle = widget._repr_mimebundle_()
     if bundle is None:
         return
     data, metadata = bundle if isinstance(bundle, tuple) else (bundle, None)  # anywidget's pair
-    if not pictures_switch():
+    body = picture_of(widget) if pictures_switch() else None
+    if body is None:
         display(data, metadata=metadata, raw=True)
         return
-    picture_html = picture(widget)
-    display({HTML: SWITCH_STYLE + picture_html, TEXT: data.get(TEXT, "")}, raw=True)
+    display({HTML: SWITCH_STYLE + fallback_html(None, body), TEXT: data.get(TEXT, "")}, raw=True)
     display({**data, TEXT: ""}, metadata=metadata, raw=True)
+
+
+class Pictured:
+    """A view displayed after its picture (``display_with_picture``): its class says what the
+    picture is, ``_fallback_picture_`` being a function of the view that gives the body of a
+    ``.bw-fallback`` element (or None)."""
+
+    _fallback_picture_ = None
+
+    def _ipython_display_(self) -> None:
+        display_with_picture(self)
+
+
+def show(widget) -> None:
+    """Display ``widget`` (any ipywidget: a box of your own with the package's views and
+    controls in it, say) after a still picture of what it shows, as the package's own views
+    are: where no kernel runs (the notebook reopened without running it, nbviewer, GitHub) the
+    picture is shown instead of "Error displaying widget".
+
+    The picture holds each view's picture (``picture_of``), laid out as the boxes lay them
+    out, with the HTML, labels and outputs (a matplotlib figure in an ``Output``) in them;
+    controls (sliders, buttons, menus) are left out: they do nothing without a kernel.
+
+    Examples
+    --------
+    >>> import ipywidgets as w, backprop_widgets as bw
+    >>> net = bw.MLP([2, 2, 1], seed=0)
+    >>> X, Y = bw.datasets.xor()
+    >>> bw.show(w.VBox([w.HTML("<b>E of one weight</b>"), bw.ErrorSlice(net, X, Y, (0, 0, 0))]))
+    """
+    import ipywidgets as w
+
+    if not isinstance(widget, w.Widget):
+        raise TypeError(f"widget must be an ipywidgets widget; got {type(widget).__name__}")
+    display_with_picture(widget)
 
 
 def pictures_switch() -> bool:
@@ -78,11 +114,73 @@ def pictures_switch() -> bool:
     )
 
 
+def picture_of(widget) -> str | None:
+    """What ``widget`` shows, as the body of a ``.bw-fallback`` element, or None for nothing:
+    the package's views by their own pictures, a box by its children's side by side (HBox) or
+    one under another, HTML and labels as they read, an ``Output`` by its outputs."""
+    import ipywidgets as w
+
+    own = getattr(widget, "_fallback_picture_", None)  # each of the package's views has one
+    if callable(own):
+        return own()
+    if isinstance(widget, w.Box):
+        bodies = [body for body in map(picture_of, widget.children) if body]
+        if not bodies:
+            return None
+        direction = "row" if isinstance(widget, w.HBox) else "column"
+        cells = "".join(f"<div>{body}</div>" for body in bodies)
+        return (
+            f'<div style="display: flex; flex-direction: {direction}; flex-wrap: wrap; '
+            f'gap: 8px; align-items: flex-start">{cells}</div>'
+        )
+    if isinstance(widget, w.HTMLMath):
+        return _typeset(widget.value) or None
+    if isinstance(widget, w.HTML):
+        return widget.value or None
+    if isinstance(widget, w.Label):
+        return f"<div>{html.escape(widget.value)}</div>" if widget.value else None
+    if isinstance(widget, w.Output):
+        return "".join(map(_output_html, widget.outputs)) or None
+    return None
+
+
+DISPLAYED, INLINE = re.compile(r"\$\$(.+?)\$\$", re.S), re.compile(r"\$(.+?)\$", re.S)
+
+
+def _typeset(markup: str) -> str:
+    """An ``HTMLMath``'s HTML with its $$…$$ and $…$ LaTeX as MathML (no MathJax needed): an
+    ``aligned`` environment as the derivation panel's rows."""
+
+    def displayed(found: re.Match) -> str:
+        latex = found[1].strip()
+        body = mathml.strip_aligned(latex)
+        return mathml.rows(body) if body != latex else mathml.math(latex, display=True)
+
+    markup = DISPLAYED.sub(displayed, markup)
+    return INLINE.sub(lambda found: mathml.math(found[1]), markup)
+
+
+def _output_html(output: dict) -> str:
+    """One output of an ``Output`` widget as HTML: its PNG, its HTML, or its text."""
+    if output.get("output_type") == "stream":
+        return f"<pre>{html.escape(output.get('text', ''))}</pre>"
+    data = output.get("data", {})
+    if "image/png" in data:
+        png = data["image/png"]
+        source = png if isinstance(png, str) else base64.b64encode(png).decode("ascii")
+        return f'<img src="data:image/png;base64,{source.strip()}">'
+    if HTML in data:
+        return data[HTML]
+    if TEXT in data:
+        return f"<pre>{html.escape(data[TEXT])}</pre>"
+    return ""
+
+
 def playground_picture(pg) -> str:
     """The network with the activations of the instance shown, epoch and E beneath, and the
     derivation of the selected weight (MathML)."""
     derivation = pg.derivation.value if pg.selected is not None else ""
-    return fallback_html(playground_png(pg), derivation)
+    return picture_body(playground_png(pg), derivation)
 
 
 def demo_picture(demo) -> str:
@@ -92,7 +190,7 @@ def demo_picture(demo) -> str:
     view = demo.view
     caption = view.output_note.replace("\n", " · ") or None
     png = view_png(view, title=phase, caption=caption)
-    return fallback_html(png, demo.formula.value + demo.derivation.value)
+    return picture_body(png, demo.formula.value + demo.derivation.value)
 
 
 def quiz_picture(quiz) -> str:
@@ -104,17 +202,33 @@ def quiz_picture(quiz) -> str:
     )
     png = view_png(quiz.view, title="Fill in δ for every node", caption=caption)
     notes = html.escape("\n".join(quiz.inputs.notes))
-    return fallback_html(png, f"{quiz.children[0].value}<pre>{notes}</pre>")
+    return picture_body(png, f"{quiz.children[0].value}<pre>{notes}</pre>")
 
 
 def diagram_picture(view) -> str:
     """A diagram on its own (the exercise sheet's): the network and the numbers it shows."""
-    return fallback_html(view_png(view))
+    return picture_body(view_png(view))
 
 
 def derivation_picture(panel) -> str:
     """The derivation panel: its MathML, as the live panel shows it."""
-    return fallback_html(None, panel.value)
+    return picture_body(None, panel.value)
+
+
+def slice_picture(view) -> str | None:
+    """The error slice's curve, tangent and step; its message while no weight is selected."""
+    from .plot_pictures import slice_png
+
+    png = slice_png(view)
+    return picture_body(png) if png is not None else f"<div>{html.escape(view.message)}</div>"
+
+
+def surface_picture(view) -> str | None:
+    """The decision surface as drawn (none before its first update)."""
+    from .plot_pictures import surface_png
+
+    png = surface_png(view)
+    return picture_body(png) if png is not None else None
 
 
 def _text(markup: str) -> str:

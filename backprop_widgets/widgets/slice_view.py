@@ -21,6 +21,7 @@ from ..engine.probes import error_along, slice_along
 from ..notation import key_of, mathml, tex, theta_name
 from ..notation.numbers import json_number
 from ..notation.numbers import latex as number_latex
+from .fallback import Pictured, slice_picture
 from .views import STATIC, esm
 
 SAMPLES = 121  # points of the E curve, odd so that the middle one is the current θ exactly
@@ -32,7 +33,7 @@ def _short(value: float | None) -> str:
     return "not finite" if value is None else f"{value:.6g}"
 
 
-class ErrorSlice(anywidget.AnyWidget):
+class ErrorSlice(Pictured, anywidget.AnyWidget):
     """E as a function of one weight θ, the tangent at the current θ and the next step.
 
     Parameters
@@ -103,6 +104,8 @@ class ErrorSlice(anywidget.AnyWidget):
         self.update()
 
     # -- state -----------------------------------------------------------------------------
+
+    _fallback_picture_ = slice_picture  # shown where no kernel runs (fallback.Pictured)
 
     @traitlets.validate("learning_rate")
     def _valid_learning_rate(self, proposal) -> float:

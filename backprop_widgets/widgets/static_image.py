@@ -232,12 +232,13 @@ def network_png(
             style="normal" if first else "italic",
         )
 
-    return _png(fig)
+    return figure_png(fig)
 
 
-def _png(fig) -> bytes:
-    """The figure as a PNG of at most ``COLOURS`` colours: a quarter of the bytes of a full-colour
-    one, which matters in a notebook file, and the palette colours stay exact."""
+def figure_png(fig, colours: int | None = COLOURS) -> bytes:
+    """The figure as a PNG of at most ``colours`` colours (all of them for None): a quarter of
+    the bytes of a full-colour one, which matters in a notebook file, and the palette colours
+    stay exact. A heat map needs 256: with 64, a point's few pixels lose their colour."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
@@ -245,7 +246,10 @@ def _png(fig) -> bytes:
     canvas.draw()
     rgb = np.asarray(canvas.buffer_rgba())[..., :3]
     buffer = io.BytesIO()
-    Image.fromarray(rgb).quantize(COLOURS, method=Image.Quantize.MEDIANCUT).save(buffer, "png")
+    image = Image.fromarray(rgb)
+    if colours is not None:
+        image = image.quantize(colours, method=Image.Quantize.MEDIANCUT)
+    image.save(buffer, "png", optimize=True)
     return buffer.getvalue()
 
 
@@ -287,11 +291,16 @@ FALLBACK_STYLE = """<style>
 </style>"""
 
 
-def fallback_html(png: bytes | None, html_after: str = "") -> str:
-    """The picture (if any) and ``html_after`` (such as a derivation in MathML) in one
-    ``.bw-fallback`` element, laid out without the package's style sheet."""
+def picture_body(png: bytes | None, html_after: str = "") -> str:
+    """The picture (if any) as an image, then ``html_after`` (such as a derivation in MathML)."""
     image = ""
     if png is not None:
         source = base64.b64encode(png).decode("ascii")
         image = f'<img alt="{html.escape(NOTE)}" src="data:image/png;base64,{source}">'
-    return f'{FALLBACK_STYLE}<div class="bw-fallback">{image}{html_after}</div>'
+    return image + html_after
+
+
+def fallback_html(png: bytes | None, html_after: str = "") -> str:
+    """The picture (if any) and ``html_after`` (``picture_body``) in one ``.bw-fallback``
+    element, laid out without the package's style sheet."""
+    return f'{FALLBACK_STYLE}<div class="bw-fallback">{picture_body(png, html_after)}</div>'

@@ -27,6 +27,7 @@ from ..notation import SUBSCRIPTS, node_name
 from ..notation.numbers import json_number, text
 from .class_surface import ClassPictures, to_bytes
 from .drawn_points import check_point_message, in_inputs
+from .fallback import Pictured, surface_picture
 from .views import STATIC, esm
 
 GRID = 60  # pixels a side of the 2-D images
@@ -41,7 +42,7 @@ def activation_name(layer: int, i: int) -> str:
     return node_name("a", layer, i)
 
 
-class DecisionSurface(ClassPictures, anywidget.AnyWidget):
+class DecisionSurface(Pictured, ClassPictures, anywidget.AnyWidget):
     """The network's output over its input space, with the data and each hidden unit's picture.
 
     Parameters
@@ -138,6 +139,8 @@ class DecisionSurface(ClassPictures, anywidget.AnyWidget):
         self.observe(lambda _: self._resetting or self.update(), "shown_inputs")
 
     # -- drawing ---------------------------------------------------------------------------
+
+    _fallback_picture_ = surface_picture  # shown where no kernel runs (fallback.Pictured)
 
     def on_draw(self, callback, classes: list | None = None) -> None:
         """Let points be drawn: ``callback(edit: PointEdit)`` applies a checked gesture and

@@ -13,6 +13,8 @@ import anywidget
 import numpy as np
 import traitlets
 
+from .fallback import Pictured, diagram_picture
+
 STATIC = Path(__file__).parent.parent / "static"
 
 
@@ -27,7 +29,7 @@ def esm(name: str) -> str:
     return f"{helpers}\n{view}"
 
 
-class NetworkView(anywidget.AnyWidget):
+class NetworkView(Pictured, anywidget.AnyWidget):
     """The network diagram (SVG): nodes with their activation, edges coloured by sign.
 
     Traits are layer-aligned like ``MLP.trace``: ``a[l]`` for layer l, ``z[l]`` with ``z[0]``
@@ -68,11 +70,7 @@ class NetworkView(anywidget.AnyWidget):
     # each edge by how much it changed: Step animates its update, slow play each of its own.
     tween = traitlets.Float(0.0).tag(sync=True)
 
-    def _ipython_display_(self) -> None:
-        """The diagram, after a picture of it for where no kernel runs (``fallback``)."""
-        from .fallback import diagram_picture, display_with_picture
-
-        display_with_picture(self, diagram_picture)
+    _fallback_picture_ = diagram_picture  # shown where no kernel runs (fallback.Pictured)
 
 
 TAIL = 100  # points a curve grows by before it is sent again whole

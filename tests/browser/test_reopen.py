@@ -19,6 +19,12 @@ VIEWS = {
     "quiz": "ex.delta_quiz()",
     "diagram": "ex.diagram()",
     "derivation": "pg.derivation",
+    "slice": "bw.ErrorSlice(pg.net, pg.X, pg.Y, (0, 1, 0))",
+    "surface": "bw.DecisionSurface(pg.net, pg.X, pg.Y)",
+    # A box of one's own shown with bw.show: its picture holds the slice's (controls have none).
+    "box": "import ipywidgets as w\n"
+    "bw.show(w.VBox([w.HBox([w.Button(description='Step')]), "
+    "bw.ErrorSlice(pg.net, pg.X, pg.Y, (1, 0, 0))]))",
 }
 LIVE = {
     "playground": ".bw-network",
@@ -26,6 +32,9 @@ LIVE = {
     "quiz": ".bw-quiz-network",
     "diagram": ".bw-exercise-network",
     "derivation": ".bw-derivation",
+    "slice": ".bw-slice",
+    "surface": ".bw-surface",
+    "box": ".bw-slice",
 }
 ERRORS = ("Error displaying widget", "model not found", "Loading widget")
 # What the outputs show a reader: the text of every visible output.
@@ -74,7 +83,7 @@ def test_reopened_notebook_shows_each_views_picture_and_no_error(
             expect(outputs.locator(LIVE[name])).to_have_count(0)
         shown = page.evaluate(VISIBLE_TEXT_JS)
         assert not [text for text in ERRORS if text in shown], shown
-        derivation = cell(page, len(VIEWS) - 1).locator(".bw-fallback")
+        derivation = cell(page, list(VIEWS).index("derivation")).locator(".bw-fallback")
         expect(derivation.locator("math").first).to_be_visible()
         expect(derivation.locator(".bw-derivation-body")).to_have_attribute("data-weight", "0,1,0")
         for n, name in enumerate(VIEWS):

@@ -167,6 +167,11 @@ VIEWS = {
     "quiz": "ex.delta_quiz()",
     "diagram": "ex.diagram()",
     "derivation": "pg.derivation",
+    "slice": "bw.ErrorSlice(pg.net, pg.X, pg.Y, (0, 1, 0))",
+    "surface": "bw.DecisionSurface(pg.net, pg.X, pg.Y)",
+    # A box of one's own, shown with bw.show: the slice's picture; the button has none.
+    "box": "import ipywidgets as w\n"
+    "bw.show(w.VBox([w.Button(description='Step'), bw.ErrorSlice(pg.net, pg.X, pg.Y, (1, 0, 0))]))",
 }
 IMPORTS = "import backprop_widgets as bw\nfrom backprop_widgets import exercises as ex"
 
@@ -256,3 +261,91 @@ def test_vs_code_and_colab_get_the_widget_alone(where):
     (widget,) = notebook.cells[2].outputs
     assert WIDGET_VIEW in widget.data
     assert "bw-fallback" not in str(widget.data)
+
+
+# ---------------------------------------------------------------- plots and boxes of one's own
+
+
+def image_of(body: str) -> np.ndarray:
+    (image,) = re.findall(r'src="data:image/png;base64,([^"]+)"', body)
+    return pixels(base64.b64decode(image))
+
+
+def test_surface_picture_colours_each_point_by_its_target():
+    from backprop_widgets.widgets.fallback import picture_of
+    from backprop_widgets.widgets.plot_pictures import STOPS
+    from backprop_widgets.widgets.surface_view import DecisionSurface
+
+    net = lecture_net()
+    image = image_of(picture_of(DecisionSurface(net, X_XOR, Y_XOR)))
+    low, high = (np.array(STOPS[k][1]) for k in (0, -1))  # y = 0 orange, y = 1 blue
+    assert count(image, low, tolerance=6) > 20 and count(image, high, tolerance=6) > 20
+    net.weights[1][...] = -np.abs(net.weights[1]) - 5  # ŷ ≈ 0 everywhere: the plane is orange
+    assert count(image_of(picture_of(DecisionSurface(net, X_XOR, Y_XOR))), low, 6) > 10_000
+
+
+def test_slice_picture_draws_the_curve_and_its_tangent_or_says_what_to_do():
+    from backprop_widgets.widgets.fallback import picture_of
+    from backprop_widgets.widgets.slice_view import ErrorSlice
+
+    view = ErrorSlice(lecture_net(), X_XOR, Y_XOR, (1, 0, 0))
+    image = image_of(picture_of(view))
+    assert count(image, rgb(NEGATIVE), tolerance=8) > 50  # the dashed tangent
+    view.parameter = None
+    assert picture_of(view) == f"<div>{view.message}</div>"
+
+
+def test_a_box_shows_its_childrens_pictures_in_its_direction_and_leaves_controls_out():
+    import ipywidgets as w
+
+    from backprop_widgets.widgets.fallback import picture_of
+    from backprop_widgets.widgets.slice_view import ErrorSlice
+
+    view = ErrorSlice(lecture_net(), X_XOR, Y_XOR, (0, 0, 0))
+    controls = w.HBox([w.Dropdown(options=["a"]), w.IntSlider(), w.Button()])
+    assert picture_of(controls) is None
+    row = picture_of(w.HBox([w.Label("E <of> θ"), view]))
+    assert "flex-direction: row" in row
+    assert row.index("E &lt;of&gt; θ") < row.index(picture_of(view))
+    column = picture_of(w.VBox([controls, w.HTML("<b>slice</b>"), view]))
+    assert "flex-direction: column" in column and "<b>slice</b>" in column
+    assert column.count("<img") == 1
+
+
+def test_an_output_shows_its_figure_and_text():
+    import ipywidgets as w
+
+    from backprop_widgets.widgets.fallback import picture_of
+
+    png = network_png(lecture_net())
+    out = w.Output()
+    out.outputs = (
+        {"output_type": "stream", "name": "stdout", "text": "misclassified <3>"},
+        {"output_type": "display_data", "metadata": {},
+         "data": {"image/png": base64.b64encode(png).decode(), "text/plain": "<Figure>"}},
+    )  # fmt: skip
+    body = picture_of(out)
+    assert body.startswith("<pre>misclassified &lt;3&gt;</pre>")
+    assert base64.b64decode(re.findall(r"base64,([^\"]+)\"", body)[0]) == png
+    assert picture_of(w.Output()) is None
+
+
+def test_show_refuses_what_is_no_widget():
+    import backprop_widgets as bw
+
+    with pytest.raises(TypeError, match="widget must be an ipywidgets widget; got int"):
+        bw.show(3)
+
+
+def test_html_math_in_a_box_is_drawn_as_mathml_without_mathjax():
+    import ipywidgets as w
+
+    import backprop_widgets as bw
+    from backprop_widgets.widgets.fallback import picture_of
+
+    d = bw.derive(lecture_net(), 0, 0, 0, x=X_XOR[1], y=Y_XOR[1], learning_rate=0.5)
+    body = picture_of(w.VBox([w.HTMLMath(f"$${d.latex}$$"), w.HTMLMath("E is $\\frac{1}{2}$")]))
+    assert "$" not in body
+    rows = d.latex.count("\\\\") + 1  # each row of the aligned derivation, titles included
+    assert body.count('class="bw-math-row"') + body.count('class="bw-math-title"') == rows
+    assert "E is <math" in body

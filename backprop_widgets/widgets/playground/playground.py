@@ -26,6 +26,7 @@ import traitlets
 from ...engine import datasets
 from ...engine import validation as check
 from ..demo import StepThrough
+from ..fallback import Pictured, playground_picture
 from . import files, sources
 from .controls import Controls
 from .layers import HiddenLayers
@@ -56,7 +57,7 @@ NETWORK = ("activation", "output_activation", "loss", "seed", "hidden")  # … a
 MODE = ("mode", "batch_size")  # … another way to go through the same epoch
 
 
-class Playground(files.Saving, w.VBox):
+class Playground(Pictured, files.Saving, w.VBox):
     """A multi-layer perceptron to click, drag, train and derive, in one widget.
 
     Parameters
@@ -336,11 +337,7 @@ class Playground(files.Saving, w.VBox):
 
     # -- pictures (save and load: ``files.Saving``) -------------------------------------------
 
-    def _ipython_display_(self) -> None:
-        """The widget, after a picture of it for where no kernel runs (``fallback``)."""
-        from ..fallback import display_with_picture, playground_picture
-
-        display_with_picture(self, playground_picture)
+    _fallback_picture_ = playground_picture  # shown where no kernel runs (fallback.Pictured)
 
     def __repr__(self) -> str:
         return (
