@@ -31,6 +31,7 @@ import html
 import os
 import re
 import sys
+import warnings
 
 from IPython.display import display
 
@@ -60,7 +61,11 @@ def display_with_picture(widget) -> None:
     if bundle is None:
         return
     data, metadata = bundle if isinstance(bundle, tuple) else (bundle, None)  # anywidget's pair
-    body = picture_of(widget) if pictures_switch() else None
+    try:
+        body = picture_of(widget) if pictures_switch() else None
+    except Exception as error:  # the view matters more than its picture: show it without one
+        warnings.warn(f"no picture of {type(widget).__name__}: {error!r}", stacklevel=2)
+        body = None
     if body is None:
         display(data, metadata=metadata, raw=True)
         return
@@ -123,11 +128,19 @@ def picture_of(widget) -> str | None:
     own = getattr(widget, "_fallback_picture_", None)  # each of the package's views has one
     if callable(own):
         return own()
+    if isinstance(widget, (w.Tab, w.Accordion, w.Stack)):  # the child shown, under its title
+        n = widget.selected_index
+        if n is None or not 0 <= n < len(widget.children):
+            return None
+        body = picture_of(widget.children[n])
+        title = widget.titles[n] if n < len(widget.titles) else ""
+        return f"<div><b>{html.escape(title)}</b></div>{body}" if body and title else body
     if isinstance(widget, w.Box):
         bodies = [body for body in map(picture_of, widget.children) if body]
         if not bodies:
             return None
-        direction = "row" if isinstance(widget, w.HBox) else "column"
+        column = isinstance(widget, w.VBox) or "column" in (widget.layout.flex_flow or "")
+        direction = "column" if column else "row"
         cells = "".join(f"<div>{body}</div>" for body in bodies)
         return (
             f'<div style="display: flex; flex-direction: {direction}; flex-wrap: wrap; '
@@ -144,7 +157,9 @@ def picture_of(widget) -> str | None:
     return None
 
 
-DISPLAYED, INLINE = re.compile(r"\$\$(.+?)\$\$", re.S), re.compile(r"\$(.+?)\$", re.S)
+# $$…$$ and $…$, not an escaped \$.
+DISPLAYED = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$", re.S)
+INLINE = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$", re.S)
 
 
 def _typeset(markup: str) -> str:
@@ -152,19 +167,20 @@ def _typeset(markup: str) -> str:
     ``aligned`` environment as the derivation panel's rows."""
 
     def displayed(found: re.Match) -> str:
-        latex = found[1].strip()
+        latex = html.unescape(found[1]).strip()
         body = mathml.strip_aligned(latex)
         return mathml.rows(body) if body != latex else mathml.math(latex, display=True)
 
     markup = DISPLAYED.sub(displayed, markup)
-    return INLINE.sub(lambda found: mathml.math(found[1]), markup)
+    markup = INLINE.sub(lambda found: mathml.math(html.unescape(found[1])), markup)
+    return markup.replace("\\$", "$")
 
 
 def _output_html(output: dict) -> str:
     """One output of an ``Output`` widget as HTML: its PNG, its HTML, or its text."""
     if output.get("output_type") == "stream":
-        return f"<pre>{html.escape(output.get('text', ''))}</pre>"
-    data = output.get("data", {})
+        return f"<pre>{html.escape(_joined(output.get('text', '')))}</pre>"
+    data = {kind: _joined(value) for kind, value in output.get("data", {}).items()}
     if "image/png" in data:
         png = data["image/png"]
         source = png if isinstance(png, str) else base64.b64encode(png).decode("ascii")
@@ -174,6 +190,11 @@ def _output_html(output: dict) -> str:
     if TEXT in data:
         return f"<pre>{html.escape(data[TEXT])}</pre>"
     return ""
+
+
+def _joined(value):
+    """An output's text, also as nbformat stores it: a list of lines."""
+    return "".join(value) if isinstance(value, list) else value
 
 
 def playground_picture(pg) -> str:

@@ -128,10 +128,10 @@ def _plane(view) -> bytes:
         ax.scatter(p[:, 0], p[:, 1], c=colours, marker=marker, s=28, edgecolors=INK, lw=0.8)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    labels = [view.input_labels[k] for k in view.shown_inputs]
-    ax.set_xlabel(labels[0], color=INK)
-    ax.set_ylabel(labels[1], color=INK, rotation=0, labelpad=12)
-    return figure_png(fig, colours=256)
+    x_label, y_label = view.input_labels[:2]  # the names of the inputs on the axes
+    ax.set_xlabel(x_label, color=INK)
+    ax.set_ylabel(y_label, color=INK, rotation=0, labelpad=12)
+    return figure_png(fig, heat_map=True)
 
 
 def _curve(view) -> bytes:
@@ -144,7 +144,7 @@ def _curve(view) -> bytes:
     if view.curve:
         c = np.array([[x, np.nan if y is None else y] for x, y in view.curve], dtype=float)
         ax.plot(c[:, 0], c[:, 1], color=NEGATIVE, lw=2, label=f"{label}(x), the network's output")
-    ax.set_xlabel(view.input_labels[view.shown_inputs[0]], color=INK)
+    ax.set_xlabel(view.input_labels[0], color=INK)
     ax.set_ylabel("y", color=INK, rotation=0, labelpad=10)
     ax.legend(fontsize=9, frameon=False, loc="best")
     return figure_png(fig)

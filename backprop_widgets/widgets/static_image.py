@@ -235,10 +235,11 @@ def network_png(
     return figure_png(fig)
 
 
-def figure_png(fig, colours: int | None = COLOURS) -> bytes:
-    """The figure as a PNG of at most ``colours`` colours (all of them for None): a quarter of
-    the bytes of a full-colour one, which matters in a notebook file, and the palette colours
-    stay exact. A heat map needs 256: with 64, a point's few pixels lose their colour."""
+def figure_png(fig, heat_map: bool = False) -> bytes:
+    """The figure as a PNG with a palette: a quarter of the bytes of a full-colour one, which
+    matters in a notebook file. A drawing of few colours gets ``COLOURS`` of them, exact; a
+    ``heat_map`` 256, by octree, which keeps a data point's few pixels in their own colour (a
+    median cut gives them to the map's gradient)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
@@ -246,9 +247,10 @@ def figure_png(fig, colours: int | None = COLOURS) -> bytes:
     canvas.draw()
     rgb = np.asarray(canvas.buffer_rgba())[..., :3]
     buffer = io.BytesIO()
-    image = Image.fromarray(rgb)
-    if colours is not None:
-        image = image.quantize(colours, method=Image.Quantize.MEDIANCUT)
+    if heat_map:
+        image = Image.fromarray(rgb).quantize(256, method=Image.Quantize.FASTOCTREE)
+    else:
+        image = Image.fromarray(rgb).quantize(COLOURS, method=Image.Quantize.MEDIANCUT)
     image.save(buffer, "png", optimize=True)
     return buffer.getvalue()
 

@@ -383,6 +383,8 @@ class NotebookView:
     """One notebook open in its own browser page, with a line to its kernel."""
 
     open_views: list[NotebookView] = []
+    # Uncaught page errors of views closed since the last check (opened inside a test body).
+    closed_errors: list[tuple[str, str]] = []
 
     def __init__(self, page: Any, server: JupyterServer, path: str):
         self.page = page
@@ -392,7 +394,15 @@ class NotebookView:
         # Uncaught errors of the page's scripts (a view's draw that throws leaves it half
         # drawn): each test fails on those raised while it ran (no_page_errors).
         self.page_errors: list[str] = []
-        page.on("pageerror", lambda e: self.page_errors.append(f"{e.name}: {e.message}"))
+        page.on("pageerror", self._page_error)
+
+    def _page_error(self, error: Any) -> None:
+        """Keep an uncaught error unless only Jupyter's own bundles threw it (their frames are
+        all under /static/; the package's views run from the blob: URLs anywidget makes)."""
+        stack = error.stack or ""
+        if "/static/" in stack and "blob:" not in stack:
+            return
+        self.page_errors.append(f"{error.name}: {error.message}\n{stack}")
 
     def wait_for_kernel(self) -> None:
         """Wait until the notebook's kernel is idle, accepting any dialog on the way."""
@@ -505,6 +515,7 @@ def notebook_page(
         raise
     finally:
         NotebookView.open_views.remove(view)
+        NotebookView.closed_errors.extend((view.path, error) for error in view.page_errors)
         view.close()
 
 
@@ -513,6 +524,8 @@ def no_page_errors() -> Iterator[None]:
     """Fail the test in whose time a page open for it threw an uncaught error."""
     yield
     errors = [(view.path, error) for view in NotebookView.open_views for error in view.page_errors]
+    errors += NotebookView.closed_errors
+    NotebookView.closed_errors.clear()
     for view in NotebookView.open_views:
         view.page_errors.clear()
     if errors:

@@ -277,9 +277,14 @@ def test_surface_picture_colours_each_point_by_its_target():
     from backprop_widgets.widgets.surface_view import DecisionSurface
 
     net = lecture_net()
-    image = image_of(picture_of(DecisionSurface(net, X_XOR, Y_XOR)))
     low, high = (np.array(STOPS[k][1]) for k in (0, -1))  # y = 0 orange, y = 1 blue
-    assert count(image, low, tolerance=6) > 20 and count(image, high, tolerance=6) > 20
+    mostly_0, mostly_1 = np.array([[0.0], [0], [0], [1]]), np.array([[1.0], [1], [1], [0]])
+    first, second = (
+        image_of(picture_of(DecisionSurface(net, X_XOR, Y))) for Y in (mostly_0, mostly_1)
+    )
+    # Three points of one colour and one of the other, then the other way round.
+    assert count(first, low, 6) > 2 * count(second, low, 6) > 0
+    assert count(second, high, 6) > 2 * count(first, high, 6) > 0
     net.weights[1][...] = -np.abs(net.weights[1]) - 5  # ŷ ≈ 0 everywhere: the plane is orange
     assert count(image_of(picture_of(DecisionSurface(net, X_XOR, Y_XOR))), low, 6) > 10_000
 
@@ -349,3 +354,66 @@ def test_html_math_in_a_box_is_drawn_as_mathml_without_mathjax():
     rows = d.latex.count("\\\\") + 1  # each row of the aligned derivation, titles included
     assert body.count('class="bw-math-row"') + body.count('class="bw-math-title"') == rows
     assert "E is <math" in body
+
+
+def test_the_plane_names_the_inputs_on_its_axes():
+    from matplotlib.figure import Figure
+
+    from backprop_widgets.widgets import plot_pictures
+    from backprop_widgets.widgets.surface_view import DecisionSurface
+
+    net = MLP([3, 2, 1], seed=0)
+    X = np.random.default_rng(0).uniform(-1, 1, (20, 3))
+    view = DecisionSurface(net, X, (X[:, :1] > 0).astype(float))
+    view.shown_inputs = [2, 0]
+    labels = []
+    original = Figure.add_subplot
+
+    def recording(fig, *args, **kwargs):
+        ax = original(fig, *args, **kwargs)
+        labels.append(ax)
+        return ax
+
+    Figure.add_subplot = recording
+    try:
+        assert plot_pictures.surface_png(view).startswith(b"\x89PNG")
+    finally:
+        Figure.add_subplot = original
+    (ax,) = labels
+    assert (ax.get_xlabel(), ax.get_ylabel()) == tuple(view.input_labels)
+    assert "x₃" in view.input_labels[0] and "held at its mean" in view.held
+
+
+def test_a_box_follows_its_direction_and_a_tab_shows_its_selected_child():
+    import ipywidgets as w
+
+    from backprop_widgets.widgets.fallback import picture_of
+
+    a, b = w.HTML("<i>a</i>"), w.HTML("<i>b</i>")
+    assert "flex-direction: row" in picture_of(w.Box([a, b]))
+    column = w.Box([a, b], layout=w.Layout(flex_flow="column"))
+    assert "flex-direction: column" in picture_of(column)
+    tab = w.Tab([a, b], titles=("first", "second"), selected_index=1)
+    assert picture_of(tab) == "<div><b>second</b></div><i>b</i>"
+
+
+def test_a_picture_that_fails_leaves_the_widget_shown(monkeypatch):
+    import ipywidgets as w
+
+    from backprop_widgets.widgets import fallback
+
+    shown = []
+    monkeypatch.setattr(fallback, "display", lambda data, **kwargs: shown.append(data))
+    with pytest.warns(UserWarning, match="no picture of VBox"):
+        fallback.show(w.VBox([w.HTMLMath(r"$\frac{1}{$")]))
+    (widget,) = shown
+    assert WIDGET_VIEW in widget
+
+
+def test_html_math_keeps_escaped_dollars_and_entities():
+    import ipywidgets as w
+
+    from backprop_widgets.widgets.fallback import picture_of
+
+    body = picture_of(w.HTMLMath("costs \\$5: $a &lt; b$"))
+    assert body.startswith("costs $5: <math") and "<mo>&#x0003C;</mo>" in body
