@@ -1,4 +1,5 @@
-"""Every notebook in notebooks/ runs top to bottom without an error, and is stored clean."""
+"""Every notebook in notebooks/ runs top to bottom without an error, shows a picture before each
+widget for when it is reopened without a kernel, and is stored clean."""
 
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
@@ -17,6 +19,16 @@ def test_notebook_runs_without_errors(path, tmp_path):
     ).execute()
     errors = [o for cell in nb.cells for o in cell.get("outputs", []) if o.output_type == "error"]
     assert not errors
+    # Each widget right after its picture (widgets/fallback.py): reopened without running it,
+    # the notebook shows the picture, not "Error displaying widget".
+    bare = [
+        n
+        for n, cell in enumerate(nb.cells)
+        for k, output in enumerate(cell.get("outputs", []))
+        if WIDGET in output.get("data", {})
+        and not (k and "bw-fallback" in cell.outputs[k - 1].get("data", {}).get("text/html", ""))
+    ]
+    assert not bare, f"cells {bare} show a widget without a picture (use bw.show)"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
