@@ -192,12 +192,15 @@ function frameScheduler(draw) {
 // A copy button says how its copy went for 2 s ("Copied", or what `refused()` returns and does),
 // then its own `label` again.
 function announceCopy(button, label, copying, refused) {
+  const turn = (button.bwCopies = (button.bwCopies ?? 0) + 1); // a later click's answer wins
   copying.then(
     () => {
+      if (button.bwCopies !== turn) return;
       button.textContent = "Copied";
       button.dataset.copied = "true";
     },
     () => {
+      if (button.bwCopies !== turn) return;
       button.textContent = refused();
     },
   );

@@ -122,7 +122,8 @@ def pictures_switch() -> bool:
 def picture_of(widget) -> str | None:
     """What ``widget`` shows, as the body of a ``.bw-fallback`` element, or None for nothing:
     the package's views by their own pictures, a box by its children's side by side (HBox) or
-    one under another, HTML and labels as they read, an ``Output`` by its outputs."""
+    one under another, HTML and labels as they read, an ``Image`` as its image, an ``Output``
+    by its outputs."""
     import ipywidgets as w
 
     own = getattr(widget, "_fallback_picture_", None)  # each of the package's views has one
@@ -152,6 +153,8 @@ def picture_of(widget) -> str | None:
         return widget.value or None
     if isinstance(widget, w.Label):
         return f"<div>{html.escape(widget.value)}</div>" if widget.value else None
+    if isinstance(widget, w.Image):
+        return _image_html(widget)
     if isinstance(widget, w.Output):
         return "".join(map(_output_html, widget.outputs)) or None
     return None
@@ -190,6 +193,23 @@ def _output_html(output: dict) -> str:
     if TEXT in data:
         return f"<pre>{html.escape(data[TEXT])}</pre>"
     return ""
+
+
+def _image_html(image) -> str | None:
+    """An ``Image`` widget's picture: its bytes as a data URL, or its URL."""
+    if not image.value:
+        return None
+    if image.format == "url":
+        source = bytes(image.value).decode("utf-8")
+    else:
+        data = base64.b64encode(image.value).decode("ascii")
+        source = f"data:image/{image.format};base64,{data}"
+    size = "".join(
+        f' {name}="{html.escape(str(value))}"'
+        for name in ("width", "height")
+        if (value := getattr(image, name))
+    )
+    return f'<img src="{html.escape(source)}"{size} alt="">'
 
 
 def _joined(value):

@@ -335,6 +335,20 @@ def test_an_output_shows_its_figure_and_text():
     assert picture_of(w.Output()) is None
 
 
+def test_an_image_widget_shows_its_picture():
+    import ipywidgets as w
+
+    from backprop_widgets.widgets.fallback import picture_of
+
+    png = network_png(lecture_net())
+    body = picture_of(w.Image(value=png, format="png", width=300))
+    assert base64.b64decode(re.findall(r'base64,([^"]+)"', body)[0]) == png
+    assert 'width="300"' in body
+    url = w.Image.from_url("https://example.org/slide.png")
+    assert picture_of(url) == '<img src="https://example.org/slide.png" alt="">'
+    assert picture_of(w.Image()) is None
+
+
 def test_show_refuses_what_is_no_widget():
     import backprop_widgets as bw
 
