@@ -212,9 +212,10 @@ function announceCopy(button, label, copying, refused) {
 }
 
 // draw() now, and on the next animation frame after a change of one of the traits named in
-// `changes` (of any trait when none are named) and, with `watch` (what gives the SVG just drawn, or null), when
-// that SVG's width on screen is no longer the one it was drawn for (redrawOnResize). Returns the
-// view's clean-up (for ``render``'s return value); its `schedule` asks for a redraw.
+// `changes` (of any trait when none are named) and, with `watch` (what gives the SVG just
+// drawn, or null), when that SVG's width on screen is no longer the one it was drawn for
+// (redrawOnResize). Returns the view's clean-up (for ``render``'s return value); its
+// `schedule` asks for a redraw.
 function drawOnChange(model, draw, { changes = null, watch = null } = {}) {
   let resizes = null;
   const redraw = () => {

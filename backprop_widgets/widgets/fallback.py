@@ -185,9 +185,7 @@ def _output_html(output: dict) -> str:
         return f"<pre>{html.escape(_joined(output.get('text', '')))}</pre>"
     data = {kind: _joined(value) for kind, value in output.get("data", {}).items()}
     if "image/png" in data:
-        png = data["image/png"]
-        source = png if isinstance(png, str) else base64.b64encode(png).decode("ascii")
-        return f'<img src="data:image/png;base64,{source.strip()}">'
+        return _img(_data_url(data["image/png"], "png"))
     if HTML in data:
         return data[HTML]
     if TEXT in data:
@@ -199,17 +197,23 @@ def _image_html(image) -> str | None:
     """An ``Image`` widget's picture: its bytes as a data URL, or its URL."""
     if not image.value:
         return None
+    size = {name: value for name in ("width", "height") if (value := getattr(image, name))}
     if image.format == "url":
-        source = bytes(image.value).decode("utf-8")
-    else:
-        data = base64.b64encode(image.value).decode("ascii")
-        source = f"data:image/{image.format};base64,{data}"
-    size = "".join(
-        f' {name}="{html.escape(str(value))}"'
-        for name in ("width", "height")
-        if (value := getattr(image, name))
-    )
-    return f'<img src="{html.escape(source)}"{size} alt="">'
+        return _img(bytes(image.value).decode("utf-8"), **size)
+    return _img(_data_url(bytes(image.value), image.format), **size)
+
+
+def _data_url(data: bytes | str, kind: str) -> str:
+    """``data`` (bytes, or base64 text already, as IPython formats a PNG) as an image/``kind``
+    data URL."""
+    text = data.strip() if isinstance(data, str) else base64.b64encode(data).decode("ascii")
+    return f"data:image/{kind};base64,{text}"
+
+
+def _img(src: str, **attributes) -> str:
+    """An ``<img>`` of ``src`` with the other ``attributes`` given."""
+    named = "".join(f' {k}="{html.escape(str(v))}"' for k, v in {"src": src, **attributes}.items())
+    return f'<img{named} alt="">'
 
 
 def _joined(value):

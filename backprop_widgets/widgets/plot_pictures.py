@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .static_image import ACCENT, INK, MUTED, NEGATIVE, NOTE, figure_png
+from .static_image import ACCENT, DPI, INK, MUTED, NEGATIVE, NOTE, figure_png
 
-DPI = 100
 SIZE = (5.6, 3.6)  # inches at DPI: about the live plots' size on screen
 
 # surface.js's diverging map, orange (low ŷ) – light grey – blue (high ŷ), and its class colours.

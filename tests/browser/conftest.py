@@ -383,17 +383,15 @@ class NotebookView:
     """One notebook open in its own browser page, with a line to its kernel."""
 
     open_views: list[NotebookView] = []
-    # Uncaught page errors of views closed since the last check (opened inside a test body).
-    closed_errors: list[tuple[str, str]] = []
+    # Uncaught errors of the pages' scripts since the last check, (path, error), of views open
+    # or closed since (a view's draw that throws leaves it half drawn): no_page_errors.
+    page_errors: list[tuple[str, str]] = []
 
     def __init__(self, page: Any, server: JupyterServer, path: str):
         self.page = page
         self.server = server
         self.path = path
         self._kernel: Kernel | None = None
-        # Uncaught errors of the page's scripts (a view's draw that throws leaves it half
-        # drawn): each test fails on those raised while it ran (no_page_errors).
-        self.page_errors: list[str] = []
         page.on("pageerror", self._page_error)
 
     def _page_error(self, error: Any) -> None:
@@ -402,7 +400,7 @@ class NotebookView:
         stack = error.stack or ""
         if "/static/" in stack and "blob:" not in stack:
             return
-        self.page_errors.append(f"{error.name}: {error.message}\n{stack}")
+        NotebookView.page_errors.append((self.path, f"{error.name}: {error.message}\n{stack}"))
 
     def wait_for_kernel(self) -> None:
         """Wait until the notebook's kernel is idle, accepting any dialog on the way."""
@@ -515,7 +513,6 @@ def notebook_page(
         raise
     finally:
         NotebookView.open_views.remove(view)
-        NotebookView.closed_errors.extend((view.path, error) for error in view.page_errors)
         view.close()
 
 
@@ -523,11 +520,8 @@ def notebook_page(
 def no_page_errors() -> Iterator[None]:
     """Fail the test in whose time a page open for it threw an uncaught error."""
     yield
-    errors = [(view.path, error) for view in NotebookView.open_views for error in view.page_errors]
-    errors += NotebookView.closed_errors
-    NotebookView.closed_errors.clear()
-    for view in NotebookView.open_views:
-        view.page_errors.clear()
+    errors = NotebookView.page_errors[:]
+    NotebookView.page_errors.clear()
     if errors:
         pytest.fail(f"uncaught errors in the page: {errors}")
 
